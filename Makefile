@@ -1,0 +1,74 @@
+# Makefile for the market extension (PGXS).
+#
+#   make demo   install what is missing, build, install, run the demo
+#   make test   install what is missing, build, install, run every suite
+#
+# Everything else is the usual PGXS: make, make install, make installcheck
+# (pg_regress and isolation tests against a running server).
+
+EXTENSION   = market
+EXTVERSION  = 0.1
+MODULE_big  = market
+OBJS = \
+	src/market.o \
+	src/snowflake.o \
+	src/snowflake_core.o \
+	src/money.o \
+	src/security.o \
+	src/spi_plans.o \
+	src/events.o \
+	src/ledger.o \
+	src/invariants.o
+
+DATA = sql/market--$(EXTVERSION).sql
+
+# pg_regress and isolation tests: sources in test/, expected output in
+# expected/ (pg_regress looks in --outputdir/expected first).
+REGRESS        = $(patsubst test/sql/%.sql,%,$(sort $(wildcard test/sql/*.sql)))
+REGRESS_OPTS   = --inputdir=test --outputdir=. --load-extension=market
+ISOLATION      = $(patsubst test/specs/%.spec,%,$(sort $(wildcard test/specs/*.spec)))
+ISOLATION_OPTS = --inputdir=test --outputdir=. --load-extension=market
+
+PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
+
+EXTRA_CLEAN = results output_iso regression.diffs regression.out \
+	test/unit/*.o test/unit/test_snowflake test/listen/listen_events
+
+# Debian keeps one pg_config per major version; prefer PostgreSQL 15's.
+ifeq ($(wildcard /usr/lib/postgresql/15/bin/pg_config),)
+PG_CONFIG ?= pg_config
+else
+PG_CONFIG ?= /usr/lib/postgresql/15/bin/pg_config
+endif
+PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
+
+ifneq ($(PGXS),)
+include $(PGXS)
+else
+all:
+	@echo "PostgreSQL's server headers are missing: run 'make deps' (or 'make test')." >&2
+	@exit 1
+endif
+
+.PHONY: deps test demo unit bench
+
+# Install missing Debian packages (needs root and the Debian mirror).
+deps:
+	@sh mk/deps.sh
+
+# The C unit tests of the pure parts (no PostgreSQL server involved).
+UNIT_CFLAGS = -std=c99 -O2 -g -Wall -Wextra -Werror -Isrc
+test/unit/test_snowflake: test/unit/test_snowflake.c src/snowflake_core.c src/snowflake_core.h
+	$(CC) $(UNIT_CFLAGS) -o $@ test/unit/test_snowflake.c src/snowflake_core.c
+
+unit: test/unit/test_snowflake
+	test/unit/test_snowflake
+
+test: deps
+	@sh test/run.sh
+
+demo: deps
+	@sh demo/run.sh
+
+bench: deps
+	@sh bench/run.sh

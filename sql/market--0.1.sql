@@ -1,0 +1,301 @@
+/* sql/market--0.1.sql */
+
+-- complain if script is sourced in psql, rather than via CREATE EXTENSION
+\echo Use "CREATE EXTENSION market" to load this file. \quit
+
+/*
+ * Money is stored as bigint micro-units (1 = 0.000001) in every table; the
+ * functions and views speak numeric.  Ids are snowflakes (market.snowflake())
+ * except the two system accounts, which have fixed ids so that a dump
+ * restored into a new database finds them where its journal says.
+ */
+
+-- The four roles of the exchange.  Roles are cluster-wide: they are made
+-- here when missing and left in place by DROP EXTENSION.
+DO $roles$
+DECLARE
+	r text;
+BEGIN
+	FOREACH r IN ARRAY ARRAY['market_admin', 'market_operator',
+							 'market_trader', 'market_oracle']
+	LOOP
+		IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = r) THEN
+			EXECUTE pg_catalog.format('CREATE ROLE %I NOLOGIN', r);
+		END IF;
+	END LOOP;
+END
+$roles$;
+
+------------------------------------------------------------------------------
+-- Identifiers
+------------------------------------------------------------------------------
+
+CREATE FUNCTION market.snowflake() RETURNS bigint
+	AS 'MODULE_PATHNAME', 'market_snowflake'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION market.snowflake() IS
+	'a new 64-bit time-ordered id, unique across backends';
+
+CREATE FUNCTION market.snowflake_time(id bigint) RETURNS timestamptz
+	AS 'MODULE_PATHNAME', 'market_snowflake_time'
+	LANGUAGE C IMMUTABLE STRICT SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION market.snowflake_time(bigint) IS
+	'the millisecond a snowflake id was generated in';
+
+------------------------------------------------------------------------------
+-- Accounts and the journal
+------------------------------------------------------------------------------
+
+CREATE TABLE market.accounts (
+	id			bigint PRIMARY KEY,
+	label		text,
+	owner		regrole,
+	kind		text NOT NULL DEFAULT 'user'
+		CONSTRAINT accounts_kind CHECK (kind IN ('user', 'external', 'house', 'collateral')),
+	balance		bigint NOT NULL DEFAULT 0,
+	locked		bigint NOT NULL DEFAULT 0,
+	created_at	timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	CONSTRAINT accounts_locked_within_balance CHECK (0 <= locked AND locked <= balance),
+	CONSTRAINT accounts_entry_only CHECK (kind NOT IN ('external', 'house')
+										  OR (balance = 0 AND locked = 0))
+);
+COMMENT ON TABLE market.accounts IS
+	'cash accounts; balance and locked in micro-units (external and house keep theirs in the journal only)';
+
+CREATE TABLE market.journal (
+	transfer	bigint NOT NULL,
+	account		bigint NOT NULL,
+	amount		bigint NOT NULL CONSTRAINT journal_amount_nonzero CHECK (amount <> 0),
+	balance_after bigint,
+	kind		text NOT NULL CONSTRAINT journal_kind CHECK (kind IN
+		('deposit', 'withdrawal', 'trade', 'mint', 'redeem', 'payout', 'refund',
+		 'fee', 'commitment', 'distribution', 'rollback')),
+	market		bigint,
+	order_id	bigint,
+	execution	bigint,
+	created_at	timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	PRIMARY KEY (transfer, account)
+);
+CREATE INDEX journal_account_transfer ON market.journal (account, transfer);
+COMMENT ON TABLE market.journal IS
+	'double-entry journal: one entry per account a transfer touches; append-only; amounts in micro-units';
+
+CREATE TABLE market.events (
+	id			bigint PRIMARY KEY,
+	name		text NOT NULL,
+	market		bigint,
+	account		bigint,
+	payload		jsonb NOT NULL DEFAULT '{}',
+	created_at	timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+CREATE INDEX events_account ON market.events (account) WHERE account IS NOT NULL;
+COMMENT ON TABLE market.events IS
+	'one row per state change; each is also sent as NOTIFY market_events';
+
+CREATE TABLE market.idempotency (
+	account		bigint NOT NULL,
+	key			text NOT NULL,
+	request		text NOT NULL,
+	result		bigint NOT NULL,
+	created_at	timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	PRIMARY KEY (account, key)
+);
+COMMENT ON TABLE market.idempotency IS
+	'idempotency keys per account: the request made with each key and the id of its result';
+
+-- The system accounts.
+INSERT INTO market.accounts (id, label, kind) VALUES
+	(1, 'external', 'external'),
+	(2, 'house', 'house');
+
+-- pg_dump keeps the data; the system accounts come back with the extension.
+SELECT pg_catalog.pg_extension_config_dump('market.accounts',
+										   'WHERE kind NOT IN (''external'', ''house'')');
+SELECT pg_catalog.pg_extension_config_dump('market.journal', '');
+SELECT pg_catalog.pg_extension_config_dump('market.events', '');
+SELECT pg_catalog.pg_extension_config_dump('market.idempotency', '');
+
+------------------------------------------------------------------------------
+-- Invariant triggers (SPEC section 13, invariants 1-3)
+------------------------------------------------------------------------------
+
+-- The journal is append-only.
+CREATE FUNCTION market.journal_append_only() RETURNS trigger
+	AS 'MODULE_PATHNAME', 'market_journal_append_only'
+	LANGUAGE C;
+CREATE TRIGGER journal_no_update_delete BEFORE UPDATE OR DELETE ON market.journal
+	FOR EACH ROW EXECUTE FUNCTION market.journal_append_only();
+CREATE TRIGGER journal_no_truncate BEFORE TRUNCATE ON market.journal
+	FOR EACH STATEMENT EXECUTE FUNCTION market.journal_append_only();
+
+-- Invariants 1 and 2, per INSERT statement: the entries of each transfer
+-- sum to zero, every entry names an existing account, and each entry's
+-- balance_after is the account's previous balance_after plus its amount
+-- (NULL for external and house, which keep no running balance).  The
+-- extension writes each transfer with one INSERT.
+CREATE FUNCTION market.journal_check() RETURNS trigger
+	LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	bad record;
+BEGIN
+	SELECT n.transfer, sum(n.amount) AS total INTO bad
+	  FROM new_entries n
+	 GROUP BY n.transfer
+	HAVING sum(n.amount) <> 0
+	 LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'transfer % does not balance', bad.transfer
+			USING ERRCODE = 'MK004',
+				  DETAIL = format('Its entries sum to %s.', bad.total * 0.000001);
+	END IF;
+
+	SELECT n.transfer, n.account, n.amount, n.balance_after, a.kind,
+		   coalesce(p.balance_after, 0) AS previous INTO bad
+	  FROM new_entries n
+	  LEFT JOIN market.accounts a ON a.id = n.account
+	  LEFT JOIN LATERAL (SELECT j.balance_after
+						   FROM market.journal j
+						  WHERE j.account = n.account AND j.transfer < n.transfer
+						  ORDER BY j.transfer DESC
+						  LIMIT 1) p ON a.kind NOT IN ('external', 'house')
+	 WHERE a.id IS NULL
+		OR (a.kind IN ('external', 'house')) <> (n.balance_after IS NULL)
+		OR n.balance_after <> coalesce(p.balance_after, 0) + n.amount
+	 LIMIT 1;
+	IF FOUND THEN
+		IF bad.kind IS NULL THEN
+			RAISE EXCEPTION 'journal entry of transfer % names account %, which does not exist',
+				bad.transfer, bad.account
+				USING ERRCODE = 'MK004';
+		END IF;
+		RAISE EXCEPTION 'journal entry of transfer % breaks the balance chain of account %',
+			bad.transfer, bad.account
+			USING ERRCODE = 'MK004',
+				  DETAIL = format('balance_after is %s; the previous balance %s plus the amount %s is %s.',
+								  coalesce((bad.balance_after * 0.000001)::text, 'NULL'),
+								  bad.previous * 0.000001, bad.amount * 0.000001,
+								  (bad.previous + bad.amount) * 0.000001);
+	END IF;
+	RETURN NULL;
+END
+$$;
+CREATE TRIGGER journal_check AFTER INSERT ON market.journal
+	REFERENCING NEW TABLE AS new_entries
+	FOR EACH STATEMENT EXECUTE FUNCTION market.journal_check();
+
+-- Invariants 2 and 3, at commit, for every account row changed: its balance
+-- is the balance_after of its last journal entry, and locked is the escrow
+-- of its open orders.
+CREATE FUNCTION market.account_check() RETURNS trigger
+	AS 'MODULE_PATHNAME', 'market_account_check'
+	LANGUAGE C;
+CREATE CONSTRAINT TRIGGER account_check AFTER UPDATE ON market.accounts
+	DEFERRABLE INITIALLY DEFERRED
+	FOR EACH ROW EXECUTE FUNCTION market.account_check();
+
+------------------------------------------------------------------------------
+-- Ledger functions
+------------------------------------------------------------------------------
+
+CREATE FUNCTION market.create_account(label text DEFAULT NULL, owner regrole DEFAULT NULL)
+	RETURNS bigint
+	AS 'MODULE_PATHNAME', 'market_create_account'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION market.deposit(account bigint, amount numeric, idempotency_key text DEFAULT NULL)
+	RETURNS numeric
+	AS 'MODULE_PATHNAME', 'market_deposit'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION market.withdraw(account bigint, amount numeric, idempotency_key text DEFAULT NULL)
+	RETURNS numeric
+	AS 'MODULE_PATHNAME', 'market_withdraw'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION market.balance(account bigint) RETURNS numeric
+	AS 'MODULE_PATHNAME', 'market_balance'
+	LANGUAGE C STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION market.available(account bigint) RETURNS numeric
+	AS 'MODULE_PATHNAME', 'market_available'
+	LANGUAGE C STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION market.check_invariants()
+	RETURNS TABLE (invariant text, detail text)
+	AS 'MODULE_PATHNAME', 'market_check_invariants'
+	LANGUAGE C STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+------------------------------------------------------------------------------
+-- Read models
+------------------------------------------------------------------------------
+
+CREATE VIEW market.account_balances WITH (security_invoker = true) AS
+SELECT a.id, a.label, a.owner, a.kind, b.balance,
+	   a.locked * 0.000001 AS locked,
+	   b.balance - a.locked * 0.000001 AS available
+  FROM market.accounts a,
+	   LATERAL (SELECT CASE WHEN a.kind IN ('external', 'house')
+							THEN coalesce((SELECT sum(j.amount) FROM market.journal j
+										   WHERE j.account = a.id), 0) * 0.000001
+							ELSE a.balance * 0.000001 END AS balance) b;
+COMMENT ON VIEW market.account_balances IS
+	'every account with balance, locked and available in cash units';
+
+CREATE VIEW market.account_journal WITH (security_invoker = true) AS
+SELECT j.transfer, j.account, a.label, j.kind,
+	   j.amount * 0.000001 AS amount,
+	   (j.running - j.amount) * 0.000001 AS balance_before,
+	   j.running * 0.000001 AS balance_after,
+	   j.market, j.order_id, j.execution, j.created_at
+  FROM (SELECT j.*,
+			   coalesce(j.balance_after,
+						sum(j.amount) OVER (PARTITION BY j.account ORDER BY j.transfer)) AS running
+		  FROM market.journal j) j
+  JOIN market.accounts a ON a.id = j.account;
+COMMENT ON VIEW market.account_journal IS
+	'the journal in cash units with each entry''s balance before and after';
+
+------------------------------------------------------------------------------
+-- Security: nothing for PUBLIC, reads for the roles, changes only through
+-- the functions.  Traders see only their own rows.
+------------------------------------------------------------------------------
+
+REVOKE ALL ON ALL TABLES IN SCHEMA market FROM PUBLIC;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA market FROM PUBLIC;
+
+GRANT USAGE ON SCHEMA market TO market_admin, market_operator, market_trader, market_oracle;
+
+GRANT SELECT ON market.accounts, market.journal, market.events,
+				market.account_balances, market.account_journal
+	TO market_admin, market_operator, market_trader;
+
+ALTER TABLE market.accounts ENABLE ROW LEVEL SECURITY;
+ALTER TABLE market.journal ENABLE ROW LEVEL SECURITY;
+ALTER TABLE market.events ENABLE ROW LEVEL SECURITY;
+ALTER TABLE market.idempotency ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY accounts_staff ON market.accounts FOR SELECT
+	TO market_admin, market_operator USING (true);
+CREATE POLICY accounts_owner ON market.accounts FOR SELECT
+	TO market_trader
+	USING (owner IS NOT NULL AND pg_catalog.pg_has_role(owner::oid, 'USAGE'));
+CREATE POLICY journal_staff ON market.journal FOR SELECT
+	TO market_admin, market_operator USING (true);
+CREATE POLICY journal_owner ON market.journal FOR SELECT
+	TO market_trader USING (account IN (SELECT id FROM market.accounts));
+CREATE POLICY events_staff ON market.events FOR SELECT
+	TO market_admin, market_operator USING (true);
+CREATE POLICY events_owner ON market.events FOR SELECT
+	TO market_trader USING (account IN (SELECT id FROM market.accounts));
+
+GRANT EXECUTE ON FUNCTION market.snowflake(), market.snowflake_time(bigint)
+	TO market_admin, market_operator, market_trader, market_oracle;
+GRANT EXECUTE ON FUNCTION market.create_account(text, regrole),
+						  market.balance(bigint), market.available(bigint)
+	TO market_admin, market_operator, market_trader;
+GRANT EXECUTE ON FUNCTION market.deposit(bigint, numeric, text),
+						  market.withdraw(bigint, numeric, text)
+	TO market_operator;
+GRANT EXECUTE ON FUNCTION market.check_invariants()
+	TO market_admin, market_operator;

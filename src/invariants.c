@@ -1,0 +1,243 @@
+/*
+ * invariants.c
+ *	  The ledger's guards: the append-only journal, the commit-time account
+ *	  check, and market.check_invariants().
+ *
+ * Invariants (SPEC section 13) and where each is enforced:
+ *	  1. each transfer's entries sum to zero, all balances sum to zero:
+ *		 market.journal_check(), a statement trigger on every journal INSERT
+ *		 (the sum over all accounts follows from every transfer summing to
+ *		 zero and every balance being the sum of its entries);
+ *	  2. each account's balance is the sum of its entries: journal_check()
+ *		 checks each entry's balance_after against the previous one, and
+ *		 account_check() below checks at commit that the balance column is
+ *		 the last balance_after;
+ *	  3. 0 <= locked <= balance: a CHECK constraint; locked equals the escrow
+ *		 of the account's open orders: account_check() at commit.
+ *
+ * account_check() is a deferred constraint trigger fired for every UPDATE
+ * of an account row.  Like the RI triggers it looks only at the latest
+ * version of the row (an event for a version that this transaction updated
+ * again is skipped), so an account changed many times in one transaction
+ * is checked once, against its final state.  It takes no locks: the
+ * transaction that changed the row already holds the row lock.
+ *
+ * check_invariants() rereads everything from scratch and reports every
+ * violation instead of stopping at the first; it is what finds a row
+ * changed behind the triggers' back.
+ */
+#include "postgres.h"
+
+#include "access/tableam.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
+#include "utils/snapmgr.h"
+#include "utils/tuplestore.h"
+
+#include "market.h"
+#include "spi_plans.h"
+
+static MarketStatement last_balance_after = {
+	"SELECT balance_after FROM market.journal WHERE account = $1"
+	" ORDER BY transfer DESC LIMIT 1",
+	1, {INT8OID}
+};
+
+/* The escrow of an account's open orders; none exist before orders do. */
+static int64
+account_escrow(int64 account)
+{
+	return 0;
+}
+
+/*
+ * market.account_check() trigger: AFTER UPDATE ON market.accounts,
+ * deferred to commit, for each row.
+ */
+PG_FUNCTION_INFO_V1(market_account_check);
+Datum
+market_account_check(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	TupleTableSlot *slot;
+	Relation	rel;
+	bool		isnull;
+	int64		account;
+	char	   *kind;
+	int64		balance;
+	int64		locked;
+	int64		expected;
+	int64		escrow;
+	Datum		values[1];
+
+	if (!CALLED_AS_TRIGGER(fcinfo) ||
+		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
+		!TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
+		elog(ERROR, "market.account_check() must be fired for each row updated");
+
+	rel = trigdata->tg_relation;
+	slot = trigdata->tg_newslot;
+
+	/* Only the latest version of the row counts; see the header comment. */
+	if (!table_tuple_satisfies_snapshot(rel, slot, SnapshotSelf))
+		return PointerGetDatum(NULL);
+
+	account = DatumGetInt64(slot_getattr(slot, 1, &isnull));
+	kind = TextDatumGetCString(slot_getattr(slot, 4, &isnull));
+	balance = DatumGetInt64(slot_getattr(slot, 5, &isnull));
+	locked = DatumGetInt64(slot_getattr(slot, 6, &isnull));
+
+	/* external and house keep their balance in the journal alone */
+	if (strcmp(kind, "external") == 0 || strcmp(kind, "house") == 0)
+		return PointerGetDatum(NULL);
+
+	SPI_connect();
+	values[0] = Int64GetDatum(account);
+	expected = 0;
+	if (market_exec(&last_balance_after, values, NULL, SPI_OK_SELECT) == 1)
+		expected = market_get_int64(0, 1, &isnull);
+	if (balance != expected)
+		ereport(ERROR,
+				(errcode(ERRCODE_MARKET_INVARIANT_VIOLATED),
+				 errmsg("balance of account " INT64_FORMAT " does not match its journal",
+						account),
+				 errdetail("The balance is %s; the journal says %s.",
+						   market_micros_to_cstring(balance),
+						   market_micros_to_cstring(expected))));
+	escrow = account_escrow(account);
+	if (locked != escrow)
+		ereport(ERROR,
+				(errcode(ERRCODE_MARKET_INVARIANT_VIOLATED),
+				 errmsg("locked cash of account " INT64_FORMAT " does not match the escrow of its open orders",
+						account),
+				 errdetail("Locked is %s; the open orders need %s.",
+						   market_micros_to_cstring(locked),
+						   market_micros_to_cstring(escrow))));
+	SPI_finish();
+
+	return PointerGetDatum(NULL);
+}
+
+/*
+ * market.journal_append_only() trigger: BEFORE UPDATE OR DELETE for each
+ * row, and BEFORE TRUNCATE, on market.journal.
+ */
+PG_FUNCTION_INFO_V1(market_journal_append_only);
+Datum
+market_journal_append_only(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	const char *what;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		elog(ERROR, "market.journal_append_only() must be called as a trigger");
+
+	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
+		what = "UPDATE";
+	else if (TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
+		what = "DELETE";
+	else
+		what = "TRUNCATE";
+
+	ereport(ERROR,
+			(errcode(ERRCODE_MARKET_JOURNAL_APPEND_ONLY),
+			 errmsg("the journal is append-only"),
+			 errdetail("%s on market.journal is not allowed.", what),
+			 errhint("Correct a mistake with a new transfer that reverses it.")));
+	PG_RETURN_NULL();
+}
+
+/*
+ * Every check, as one query returning (invariant, detail) rows.  Amounts
+ * are shown in cash units.
+ */
+static const char *const invariants_sql =
+"WITH sums AS ("
+"  SELECT account, sum(amount) AS total FROM market.journal GROUP BY account"
+"), balances AS ("
+"  SELECT a.id, a.kind, a.balance, a.locked, coalesce(s.total, 0) AS journal,"
+"         CASE WHEN a.kind IN ('external', 'house') THEN coalesce(s.total, 0)"
+"              ELSE a.balance END AS effective"
+"    FROM market.accounts a LEFT JOIN sums s ON s.account = a.id"
+")"
+" SELECT 'transfer_balanced'::text,"
+"        format('transfer %s: entries sum to %s', transfer, sum(amount) * 0.000001)"
+"   FROM market.journal GROUP BY transfer HAVING sum(amount) <> 0"
+" UNION ALL"
+" SELECT 'ledger_balanced',"
+"        format('all balances sum to %s', sum(effective) * 0.000001)"
+"   FROM balances HAVING sum(effective) <> 0"
+" UNION ALL"
+" SELECT 'entry_account_exists',"
+"        format('transfer %s has an entry for account %s, which does not exist',"
+"               j.transfer, j.account)"
+"   FROM market.journal j LEFT JOIN market.accounts a ON a.id = j.account"
+"  WHERE a.id IS NULL"
+" UNION ALL"
+" SELECT 'balance_matches_journal',"
+"        format('account %s: balance %s, journal %s', id, balance * 0.000001,"
+"               journal * 0.000001)"
+"   FROM balances WHERE kind NOT IN ('external', 'house') AND balance <> journal"
+" UNION ALL"
+" SELECT 'system_balance_in_journal',"
+"        format('account %s (%s) has balance %s and locked %s in its row',"
+"               id, kind, balance * 0.000001, locked * 0.000001)"
+"   FROM balances WHERE kind IN ('external', 'house') AND (balance <> 0 OR locked <> 0)"
+" UNION ALL"
+" SELECT 'balance_after_chain',"
+"        format('account %s, transfer %s: balance_after %s, running total %s',"
+"               account, transfer, coalesce((balance_after * 0.000001)::text, 'NULL'),"
+"               running * 0.000001)"
+"   FROM (SELECT j.account, j.transfer, j.balance_after, a.kind,"
+"                sum(j.amount) OVER (PARTITION BY j.account ORDER BY j.transfer) AS running"
+"           FROM market.journal j JOIN market.accounts a ON a.id = j.account) c"
+"  WHERE CASE WHEN kind IN ('external', 'house') THEN balance_after IS NOT NULL"
+"             ELSE balance_after IS DISTINCT FROM running END"
+" UNION ALL"
+" SELECT 'locked_within_balance',"
+"        format('account %s: locked %s, balance %s', id, locked * 0.000001,"
+"               balance * 0.000001)"
+"   FROM balances WHERE locked < 0 OR locked > balance"
+" UNION ALL"
+" SELECT 'locked_matches_escrow',"
+"        format('account %s: locked %s, open orders need %s', id,"
+"               locked * 0.000001, 0 * 0.000001)"
+"   FROM balances WHERE kind NOT IN ('external', 'house') AND locked <> 0"
+" ORDER BY 1, 2";
+
+/*
+ * market.check_invariants() -> TABLE(invariant text, detail text)
+ *	  Every violation found; no rows means healthy.  Admins and operators.
+ */
+PG_FUNCTION_INFO_V1(market_check_invariants);
+Datum
+market_check_invariants(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	uint64		i;
+	int			ret;
+
+	market_require_role(MARKET_ROLE_ADMIN | MARKET_ROLE_OPERATOR, "check invariants");
+	InitMaterializedSRF(fcinfo, 0);
+
+	SPI_connect();
+	ret = SPI_execute(invariants_sql, true, 0);
+	if (ret != SPI_OK_SELECT)
+		elog(ERROR, "check_invariants query failed: %s", SPI_result_code_string(ret));
+	for (i = 0; i < SPI_processed; i++)
+	{
+		Datum		values[2];
+		bool		nulls[2];
+
+		values[0] = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &nulls[0]);
+		values[1] = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &nulls[1]);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	SPI_finish();
+
+	return (Datum) 0;
+}

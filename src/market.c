@@ -1,0 +1,56 @@
+/*
+ * market.c
+ *	  Module entry point of the market extension: GUCs and shared memory.
+ *
+ * market must be loaded through shared_preload_libraries: the snowflake
+ * generator keeps one word of shared memory so that ids are unique across
+ * every backend of the server.  Loaded any other way the functions still
+ * load, but the first id requested raises an error that says how to fix
+ * the configuration.
+ *
+ * GUCs:
+ *	  market.node_id (0-1023, sighup)  the node part of every snowflake id;
+ *		give each server that writes ids a different one.
+ *	  market.notify (bool, user)  send NOTIFY market_events for every event
+ *		row written (default on).  See the README for its cost.
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "utils/guc.h"
+
+#include "market.h"
+#include "snowflake_core.h"
+
+PG_MODULE_MAGIC;
+
+int			market_node_id = 0;
+bool		market_notify = true;
+
+void		_PG_init(void);
+
+void
+_PG_init(void)
+{
+	DefineCustomIntVariable("market.node_id",
+							"Node id written into every snowflake id.",
+							"Each server that generates ids must have its own node id.",
+							&market_node_id,
+							0, 0, SNOWFLAKE_MAX_NODE,
+							PGC_SIGHUP, 0,
+							NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("market.notify",
+							 "Send NOTIFY market_events for every event.",
+							 NULL,
+							 &market_notify,
+							 true,
+							 PGC_USERSET, 0,
+							 NULL, NULL, NULL);
+
+	MarkGUCPrefixReserved("market");
+
+	if (process_shared_preload_libraries_in_progress)
+		market_snowflake_shmem_init();
+}

@@ -1,0 +1,59 @@
+/*
+ * spi_plans.c
+ *	  Prepare-once execution of the extension's SQL; see spi_plans.h.
+ *
+ * Modelled on ri_triggers.c: the plan is prepared with the statement's
+ * parameter types, kept in CacheMemoryContext with SPI_keepplan, checked
+ * with SPI_plan_is_valid before each use and re-prepared if an object it
+ * depended on changed.  Plans are per backend; nothing here is shared.
+ */
+#include "postgres.h"
+
+#include "executor/spi.h"
+
+#include "spi_plans.h"
+
+uint64
+market_exec(MarketStatement *stmt, Datum *values, const char *nulls,
+			int expected_ret)
+{
+	int			ret;
+
+	if (stmt->plan != NULL && !SPI_plan_is_valid(stmt->plan))
+	{
+		SPI_freeplan(stmt->plan);
+		stmt->plan = NULL;
+	}
+	if (stmt->plan == NULL)
+	{
+		SPIPlanPtr	plan = SPI_prepare(stmt->sql, stmt->nargs, stmt->argtypes);
+
+		if (plan == NULL)
+			elog(ERROR, "SPI_prepare failed for \"%s\": %s",
+				 stmt->sql, SPI_result_code_string(SPI_result));
+		if (SPI_keepplan(plan) != 0)
+			elog(ERROR, "SPI_keepplan failed");
+		stmt->plan = plan;
+	}
+
+	ret = SPI_execute_plan(stmt->plan, values, nulls, false, 0);
+	if (ret != expected_ret)
+		elog(ERROR, "SPI_execute_plan returned %s for \"%s\"",
+			 SPI_result_code_string(ret), stmt->sql);
+	return SPI_processed;
+}
+
+Datum
+market_get_datum(uint64 row, int col, bool *isnull)
+{
+	return SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc,
+						 col, isnull);
+}
+
+int64
+market_get_int64(uint64 row, int col, bool *isnull)
+{
+	Datum		d = market_get_datum(row, col, isnull);
+
+	return *isnull ? 0 : DatumGetInt64(d);
+}

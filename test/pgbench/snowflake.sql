@@ -1,0 +1,1 @@
+INSERT INTO ids SELECT market.snowflake() FROM generate_series(1, 100);

@@ -1,0 +1,32 @@
+/*
+ * unit.h
+ *	  A minimal TAP producer for market's C unit tests.
+ */
+#ifndef MARKET_UNIT_H
+#define MARKET_UNIT_H
+
+#include <stdio.h>
+
+static int	unit_tests = 0;
+static int	unit_failures = 0;
+
+#define CHECK(cond, ...) \
+	do { \
+		unit_tests++; \
+		if (cond) \
+			printf("ok %d - ", unit_tests); \
+		else \
+		{ \
+			unit_failures++; \
+			printf("not ok %d - ", unit_tests); \
+		} \
+		printf(__VA_ARGS__); \
+		printf("\n"); \
+		if (!(cond)) \
+			printf("#   failed at %s:%d: %s\n", __FILE__, __LINE__, #cond); \
+	} while (0)
+
+#define UNIT_DONE() \
+	(printf("1..%d\n", unit_tests), unit_failures == 0 ? 0 : 1)
+
+#endif
