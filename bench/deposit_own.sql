@@ -1,0 +1,1 @@
+SELECT market.deposit((SELECT id FROM bench_accounts WHERE client = :client_id), 1);
