@@ -13,11 +13,15 @@ OBJS = \
 	src/market.o \
 	src/snowflake.o \
 	src/snowflake_core.o \
+	src/escrow.o \
 	src/money.o \
 	src/security.o \
 	src/spi_plans.o \
 	src/events.o \
 	src/ledger.o \
+	src/locks.o \
+	src/markets.o \
+	src/orders.o \
 	src/invariants.o
 
 DATA = sql/market--$(EXTVERSION).sql
@@ -32,7 +36,7 @@ ISOLATION_OPTS = --inputdir=test --outputdir=. --load-extension=market
 PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
 
 EXTRA_CLEAN = results output_iso regression.diffs regression.out \
-	test/unit/*.o test/unit/test_snowflake test/listen/listen_events
+	test/unit/*.o test/unit/test_snowflake test/unit/test_escrow test/listen/listen_events
 
 # Debian keeps one pg_config per major version; prefer PostgreSQL 15's.
 ifeq ($(wildcard /usr/lib/postgresql/15/bin/pg_config),)
@@ -61,8 +65,12 @@ UNIT_CFLAGS = -std=c99 -O2 -g -Wall -Wextra -Werror -Isrc
 test/unit/test_snowflake: test/unit/test_snowflake.c src/snowflake_core.c src/snowflake_core.h
 	$(CC) $(UNIT_CFLAGS) -o $@ test/unit/test_snowflake.c src/snowflake_core.c
 
-unit: test/unit/test_snowflake
+test/unit/test_escrow: test/unit/test_escrow.c src/escrow.c src/escrow.h
+	$(CC) $(UNIT_CFLAGS) -o $@ test/unit/test_escrow.c src/escrow.c
+
+unit: test/unit/test_snowflake test/unit/test_escrow
 	test/unit/test_snowflake
+	test/unit/test_escrow
 
 test: deps
 	@sh test/run.sh

@@ -43,6 +43,43 @@ SELECT e.name, a.label AS account, e.payload
  ORDER BY e.id;
 
 \echo
+\echo '== A market =='
+\echo '-- An admin opens a binary market (numbered 1) and a three-way one.'
+SELECT market.create_market('Will it rain in Paris tomorrow?', ARRAY['YES', 'NO']) AS rain \gset
+SELECT market.create_market('Who wins the final?', ARRAY['home', 'draw', 'away'],
+		close_at => now() + interval '7 days') AS final \gset
+SELECT number, description, state, tick_size, outcomes FROM market.market_overview ORDER BY number;
+
+\echo
+\echo '-- Orders reserve escrow: a buy reserves quantity x price,'
+\echo '-- a sell of contracts not held reserves quantity x (1 - price).'
+SELECT market.place_order(:alice, market.outcome_id(:rain, 1), 'buy', 100, 0.42) AS alice_order \gset
+SELECT market.place_order(:bob, market.outcome_id(:rain, 1), 'sell', 60, 0.48) AS bob_order \gset
+\echo '-- "Invest 50": a buy by cash amount, quantity rounded down.'
+SELECT market.place_order(:bob, market.outcome_id(:final, 1), 'buy', NULL, 0.35, amount => 50) AS bob_final \gset
+SELECT account_label, market_number, outcome_label, side, price, quantity, escrow
+  FROM market.open_orders ORDER BY market_number, account_label;
+SELECT label, balance, locked, available FROM market.account_balances WHERE kind = 'user' ORDER BY label;
+
+\echo
+\echo '-- The order book (public depth, no names).'
+SELECT market_number, outcome_label, side, price, quantity, orders
+  FROM market.order_book ORDER BY market_number, outcome_number, side DESC, price DESC;
+
+\echo
+\echo '-- Alice raises her bid with replace_order; bob cancels his sell.'
+SELECT market.replace_order(:alice, market.outcome_id(:rain, 1), 'buy', 100, 0.45) > 0 AS replaced;
+SELECT market.cancel_order(:bob, :rain) AS escrow_released;
+\echo '-- Pausing stops trading; closing cancels every open order.'
+SELECT market.pause_market(:rain);
+\set ON_ERROR_STOP 0
+SELECT market.place_order(:bob, market.outcome_id(:rain, 2), 'buy', 10, 0.5);
+\set ON_ERROR_STOP 1
+SELECT market.close_market(:rain);
+SELECT number, state, open_orders FROM market.market_overview ORDER BY number;
+SELECT label, balance, locked, available FROM market.account_balances WHERE kind = 'user' ORDER BY label;
+
+\echo
 \echo '-- The invariants hold (no rows = healthy).'
 SELECT * FROM market.check_invariants();
 \pset footer on

@@ -227,6 +227,140 @@ CREATE FUNCTION market.check_invariants()
 	LANGUAGE C STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
 
 ------------------------------------------------------------------------------
+-- Markets, outcomes, orders, holdings
+------------------------------------------------------------------------------
+
+CREATE TABLE market.markets (
+	id			bigint PRIMARY KEY,
+	number		integer NOT NULL UNIQUE,
+	description	text NOT NULL,
+	kind		text NOT NULL CONSTRAINT markets_kind CHECK (kind IN ('orderbook', 'parimutuel')),
+	state		text NOT NULL DEFAULT 'active' CONSTRAINT markets_state CHECK (state IN
+		('active', 'paused', 'closed', 'resolved', 'finalized', 'cancelled')),
+	tick		bigint NOT NULL CONSTRAINT markets_tick CHECK (tick IN (100000, 10000, 1000, 100)),
+	close_at	timestamptz,
+	oracle		bigint,
+	oracle_kind	text NOT NULL CONSTRAINT markets_oracle_kind CHECK (oracle_kind IN ('manual', 'ai')),
+	fee_bps		integer NOT NULL CHECK (fee_bps BETWEEN 0 AND 10000),
+	creator		bigint,
+	creator_fee_bps integer NOT NULL CHECK (creator_fee_bps BETWEEN 0 AND 10000),
+	dispute_window interval NOT NULL,
+	auto_execute boolean NOT NULL,
+	collateral	bigint NOT NULL UNIQUE,
+	created_at	timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	closed_at	timestamptz,
+	CONSTRAINT markets_fees CHECK (fee_bps + creator_fee_bps <= 10000)
+);
+COMMENT ON TABLE market.markets IS
+	'markets; tick in micro-units; state as last written (see market.market_overview for close_at)';
+
+CREATE TABLE market.outcomes (
+	id			bigint PRIMARY KEY,
+	market		bigint NOT NULL REFERENCES market.markets (id),
+	number		integer NOT NULL,
+	label		text NOT NULL,
+	bucket		numrange,
+	UNIQUE (market, number)
+);
+COMMENT ON TABLE market.outcomes IS
+	'the mutually exclusive outcomes of each market, numbered 1..N; bucket for scalar markets';
+
+CREATE TABLE market.orders (
+	id			bigint PRIMARY KEY,
+	account		bigint NOT NULL,
+	market		bigint NOT NULL,
+	outcome		bigint NOT NULL,
+	side		text NOT NULL CONSTRAINT orders_side CHECK (side IN ('buy', 'sell')),
+	price		bigint NOT NULL CONSTRAINT orders_price CHECK (price > 0 AND price <= 1000000),
+	quantity	bigint NOT NULL CONSTRAINT orders_quantity CHECK (quantity >= 0),
+	original	bigint NOT NULL CONSTRAINT orders_original CHECK (original > 0),
+	escrow		bigint NOT NULL CONSTRAINT orders_escrow CHECK (escrow >= 0),
+	time_in_force text NOT NULL CONSTRAINT orders_tif CHECK (time_in_force IN ('gtc', 'gtd', 'ioc')),
+	expires_at	timestamptz,
+	status		text NOT NULL DEFAULT 'open'
+		CONSTRAINT orders_status CHECK (status IN ('open', 'filled', 'cancelled')),
+	cancel_reason text,
+	created_at	timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	closed_at	timestamptz,
+	CONSTRAINT orders_open_has_quantity CHECK (status <> 'open' OR quantity > 0),
+	CONSTRAINT orders_closed_has_no_escrow CHECK (status = 'open' OR escrow = 0),
+	CONSTRAINT orders_gtd_expires CHECK ((time_in_force = 'gtd') = (expires_at IS NOT NULL))
+);
+-- one open order per account and market; also the account's open orders
+CREATE UNIQUE INDEX orders_one_open ON market.orders (account, market) WHERE status = 'open';
+-- the book, in the order the auction reads it
+CREATE INDEX orders_book ON market.orders (market, outcome, side, price) WHERE status = 'open';
+COMMENT ON TABLE market.orders IS
+	'limit orders; price, quantity (open remainder), original and escrow in micro-units';
+
+CREATE TABLE market.holdings (
+	account		bigint NOT NULL,
+	outcome		bigint NOT NULL,
+	market		bigint NOT NULL,
+	quantity	bigint NOT NULL CONSTRAINT holdings_not_negative CHECK (quantity >= 0),
+	PRIMARY KEY (account, outcome)
+);
+CREATE INDEX holdings_market ON market.holdings (market);
+COMMENT ON TABLE market.holdings IS
+	'contracts held per account and outcome, in micro-contracts; never negative';
+
+SELECT pg_catalog.pg_extension_config_dump('market.markets', '');
+SELECT pg_catalog.pg_extension_config_dump('market.outcomes', '');
+SELECT pg_catalog.pg_extension_config_dump('market.orders', '');
+SELECT pg_catalog.pg_extension_config_dump('market.holdings', '');
+
+CREATE FUNCTION market.create_market(description text, outcomes text[],
+		tick_size numeric DEFAULT 0.01, close_at timestamptz DEFAULT NULL,
+		oracle bigint DEFAULT NULL, oracle_kind text DEFAULT 'manual',
+		kind text DEFAULT 'orderbook', fee_bps int DEFAULT 0,
+		creator bigint DEFAULT NULL, creator_fee_bps int DEFAULT 0,
+		dispute_window interval DEFAULT '0', outcome_ranges numrange[] DEFAULT NULL,
+		auto_execute boolean DEFAULT false)
+	RETURNS bigint
+	AS 'MODULE_PATHNAME', 'market_create_market'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION market.outcome_id(market bigint, number int) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'market_outcome_id'
+	LANGUAGE C STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION market.market_id(number int) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'market_market_id'
+	LANGUAGE C STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION market.pause_market(market bigint) RETURNS void
+	AS 'MODULE_PATHNAME', 'market_pause_market'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION market.resume_market(market bigint) RETURNS void
+	AS 'MODULE_PATHNAME', 'market_resume_market'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION market.close_market(market bigint) RETURNS void
+	AS 'MODULE_PATHNAME', 'market_close_market'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION market.place_order(account bigint, outcome bigint, side text,
+		quantity numeric, price numeric, time_in_force text DEFAULT 'gtc',
+		expires_at timestamptz DEFAULT NULL, amount numeric DEFAULT NULL,
+		idempotency_key text DEFAULT NULL)
+	RETURNS bigint
+	AS 'MODULE_PATHNAME', 'market_place_order'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION market.replace_order(account bigint, outcome bigint, side text,
+		quantity numeric, price numeric, time_in_force text DEFAULT 'gtc',
+		expires_at timestamptz DEFAULT NULL, amount numeric DEFAULT NULL,
+		idempotency_key text DEFAULT NULL)
+	RETURNS bigint
+	AS 'MODULE_PATHNAME', 'market_replace_order'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION market.cancel_order(account bigint, market bigint) RETURNS numeric
+	AS 'MODULE_PATHNAME', 'market_cancel_order'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+------------------------------------------------------------------------------
 -- Read models
 ------------------------------------------------------------------------------
 
@@ -256,6 +390,47 @@ SELECT j.transfer, j.account, a.label, j.kind,
 COMMENT ON VIEW market.account_journal IS
 	'the journal in cash units with each entry''s balance before and after';
 
+CREATE VIEW market.market_overview AS
+SELECT m.id, m.number, m.description, m.kind,
+	   CASE WHEN m.state IN ('active', 'paused') AND m.close_at <= pg_catalog.now()
+			THEN 'closed' ELSE m.state END AS state,
+	   m.tick * 0.000001 AS tick_size, m.close_at, m.oracle, m.oracle_kind,
+	   m.fee_bps, m.creator, m.creator_fee_bps, m.dispute_window, m.auto_execute,
+	   (SELECT count(*) FROM market.outcomes o WHERE o.market = m.id) AS outcomes,
+	   (SELECT count(*) FROM market.orders o WHERE o.market = m.id AND o.status = 'open') AS open_orders,
+	   c.balance * 0.000001 AS collateral, m.created_at
+  FROM market.markets m JOIN market.accounts c ON c.id = m.collateral;
+COMMENT ON VIEW market.market_overview IS
+	'every market with its effective state (closed once close_at has passed), open orders and collateral';
+
+-- The book is public market data: this view runs with its owner's rights
+-- and shows only aggregates, never who placed an order.
+CREATE VIEW market.order_book AS
+SELECT o.market, m.number AS market_number, o.outcome, oc.number AS outcome_number,
+	   oc.label AS outcome_label, o.side, o.price * 0.000001 AS price,
+	   sum(o.quantity) * 0.000001 AS quantity, count(*) AS orders
+  FROM market.orders o
+  JOIN market.outcomes oc ON oc.id = o.outcome
+  JOIN market.markets m ON m.id = o.market
+ WHERE o.status = 'open'
+ GROUP BY o.market, m.number, o.outcome, oc.number, oc.label, o.side, o.price;
+COMMENT ON VIEW market.order_book IS
+	'depth of every open book: per market, outcome, side and price, the quantity and number of orders';
+
+CREATE VIEW market.open_orders WITH (security_invoker = true) AS
+SELECT o.id, o.account, a.label AS account_label, o.market, m.number AS market_number,
+	   o.outcome, oc.number AS outcome_number, oc.label AS outcome_label, o.side,
+	   o.price * 0.000001 AS price, o.quantity * 0.000001 AS quantity,
+	   (o.original - o.quantity) * 0.000001 AS filled,
+	   o.escrow * 0.000001 AS escrow, o.time_in_force, o.expires_at, o.created_at
+  FROM market.orders o
+  JOIN market.accounts a ON a.id = o.account
+  JOIN market.outcomes oc ON oc.id = o.outcome
+  JOIN market.markets m ON m.id = o.market
+ WHERE o.status = 'open';
+COMMENT ON VIEW market.open_orders IS
+	'each account''s open orders (a trader sees its own)';
+
 ------------------------------------------------------------------------------
 -- Security: nothing for PUBLIC, reads for the roles, changes only through
 -- the functions.  Traders see only their own rows.
@@ -266,14 +441,19 @@ REVOKE ALL ON ALL FUNCTIONS IN SCHEMA market FROM PUBLIC;
 
 GRANT USAGE ON SCHEMA market TO market_admin, market_operator, market_trader, market_oracle;
 
-GRANT SELECT ON market.accounts, market.journal, market.events,
-				market.account_balances, market.account_journal
+GRANT SELECT ON market.accounts, market.journal, market.events, market.orders,
+				market.holdings, market.account_balances, market.account_journal,
+				market.open_orders
 	TO market_admin, market_operator, market_trader;
+GRANT SELECT ON market.markets, market.outcomes, market.market_overview, market.order_book
+	TO market_admin, market_operator, market_trader, market_oracle;
 
 ALTER TABLE market.accounts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE market.journal ENABLE ROW LEVEL SECURITY;
 ALTER TABLE market.events ENABLE ROW LEVEL SECURITY;
 ALTER TABLE market.idempotency ENABLE ROW LEVEL SECURITY;
+ALTER TABLE market.orders ENABLE ROW LEVEL SECURITY;
+ALTER TABLE market.holdings ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY accounts_staff ON market.accounts FOR SELECT
 	TO market_admin, market_operator USING (true);
@@ -283,6 +463,14 @@ CREATE POLICY accounts_owner ON market.accounts FOR SELECT
 CREATE POLICY journal_staff ON market.journal FOR SELECT
 	TO market_admin, market_operator USING (true);
 CREATE POLICY journal_owner ON market.journal FOR SELECT
+	TO market_trader USING (account IN (SELECT id FROM market.accounts));
+CREATE POLICY orders_staff ON market.orders FOR SELECT
+	TO market_admin, market_operator USING (true);
+CREATE POLICY orders_owner ON market.orders FOR SELECT
+	TO market_trader USING (account IN (SELECT id FROM market.accounts));
+CREATE POLICY holdings_staff ON market.holdings FOR SELECT
+	TO market_admin, market_operator USING (true);
+CREATE POLICY holdings_owner ON market.holdings FOR SELECT
 	TO market_trader USING (account IN (SELECT id FROM market.accounts));
 CREATE POLICY events_staff ON market.events FOR SELECT
 	TO market_admin, market_operator USING (true);
@@ -299,3 +487,16 @@ GRANT EXECUTE ON FUNCTION market.deposit(bigint, numeric, text),
 	TO market_operator;
 GRANT EXECUTE ON FUNCTION market.check_invariants()
 	TO market_admin, market_operator;
+GRANT EXECUTE ON FUNCTION market.create_market(text, text[], numeric, timestamptz, bigint,
+		text, text, int, bigint, int, interval, numrange[], boolean),
+						  market.pause_market(bigint), market.resume_market(bigint),
+						  market.close_market(bigint)
+	TO market_admin;
+GRANT EXECUTE ON FUNCTION market.outcome_id(bigint, int), market.market_id(int)
+	TO market_admin, market_operator, market_trader, market_oracle;
+GRANT EXECUTE ON FUNCTION market.place_order(bigint, bigint, text, numeric, numeric, text,
+		timestamptz, numeric, text),
+						  market.replace_order(bigint, bigint, text, numeric, numeric, text,
+		timestamptz, numeric, text),
+						  market.cancel_order(bigint, bigint)
+	TO market_operator, market_trader;

@@ -49,6 +49,31 @@ append_id(StringInfo buf, int64 id)
 		appendStringInfo(buf, "\"" INT64_FORMAT "\"", id);
 }
 
+static void
+send_notification(int64 id, const char *name, int64 market, int64 account,
+				  const char *payload_json)
+{
+	StringInfoData msg;
+	int			head;
+
+	initStringInfo(&msg);
+	appendStringInfo(&msg, "{\"id\": \"" INT64_FORMAT "\", \"name\": ", id);
+	escape_json(&msg, name);
+	appendStringInfoString(&msg, ", \"market\": ");
+	append_id(&msg, market);
+	appendStringInfoString(&msg, ", \"account\": ");
+	append_id(&msg, account);
+	head = msg.len;
+	appendStringInfo(&msg, ", \"payload\": %s}", payload_json);
+	if (msg.len > NOTIFY_LIMIT)
+	{
+		msg.len = head;
+		msg.data[head] = '\0';
+		appendStringInfoChar(&msg, '}');
+	}
+	Async_Notify("market_events", msg.data);
+}
+
 /*
  * Record an event.  market and account are 0 when not applicable;
  * payload_json is a JSON object text built by the caller.  Must be called
@@ -74,25 +99,29 @@ market_event(const char *name, int64 market, int64 account,
 	market_exec(&insert_event, values, nulls, SPI_OK_INSERT);
 
 	if (market_notify)
-	{
-		StringInfoData msg;
-		int			head;
+		send_notification(id, name, market, account, payload_json);
+}
 
-		initStringInfo(&msg);
-		appendStringInfo(&msg, "{\"id\": \"" INT64_FORMAT "\", \"name\": ", id);
-		escape_json(&msg, name);
-		appendStringInfoString(&msg, ", \"market\": ");
-		append_id(&msg, market);
-		appendStringInfoString(&msg, ", \"account\": ");
-		append_id(&msg, account);
-		head = msg.len;
-		appendStringInfo(&msg, ", \"payload\": %s}", payload_json);
-		if (msg.len > NOTIFY_LIMIT)
-		{
-			msg.len = head;
-			msg.data[head] = '\0';
-			appendStringInfoChar(&msg, '}');
-		}
-		Async_Notify("market_events", msg.data);
+/*
+ * Send the notifications of event rows a set-based INSERT ... RETURNING id,
+ * name, market, account, payload::text just wrote (SPI_tuptable).
+ */
+void
+market_notify_rows(void)
+{
+	uint64		i;
+
+	if (!market_notify)
+		return;
+	for (i = 0; i < SPI_processed; i++)
+	{
+		bool		isnull;
+		int64		id = market_get_int64(i, 1, &isnull);
+		char	   *name = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2);
+		int64		market = market_get_int64(i, 3, &isnull);
+		int64		account = market_get_int64(i, 4, &isnull);
+		char	   *payload = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 5);
+
+		send_notification(id, name, market, account, payload);
 	}
 }

@@ -47,11 +47,21 @@ static MarketStatement last_balance_after = {
 	1, {INT8OID}
 };
 
-/* The escrow of an account's open orders; none exist before orders do. */
+static MarketStatement open_escrow = {
+	"SELECT COALESCE(pg_catalog.sum(escrow), 0)::pg_catalog.int8"
+	" FROM market.orders WHERE account = $1 AND status = 'open'",
+	1, {INT8OID}
+};
+
+/* The escrow of an account's open orders. */
 static int64
 account_escrow(int64 account)
 {
-	return 0;
+	Datum		values[1] = {Int64GetDatum(account)};
+	bool		isnull;
+
+	market_exec(&open_escrow, values, NULL, SPI_OK_SELECT);
+	return market_get_int64(0, 1, &isnull);
 }
 
 /*
@@ -158,11 +168,15 @@ market_journal_append_only(PG_FUNCTION_ARGS)
 static const char *const invariants_sql =
 "WITH sums AS ("
 "  SELECT account, sum(amount) AS total FROM market.journal GROUP BY account"
+"), escrow AS ("
+"  SELECT account, sum(escrow) AS total FROM market.orders WHERE status = 'open' GROUP BY account"
 "), balances AS ("
 "  SELECT a.id, a.kind, a.balance, a.locked, coalesce(s.total, 0) AS journal,"
+"         coalesce(e.total, 0) AS escrow,"
 "         CASE WHEN a.kind IN ('external', 'house') THEN coalesce(s.total, 0)"
 "              ELSE a.balance END AS effective"
 "    FROM market.accounts a LEFT JOIN sums s ON s.account = a.id"
+"    LEFT JOIN escrow e ON e.account = a.id"
 ")"
 " SELECT 'transfer_balanced'::text,"
 "        format('transfer %s: entries sum to %s', transfer, sum(amount) * 0.000001)"
@@ -205,8 +219,23 @@ static const char *const invariants_sql =
 " UNION ALL"
 " SELECT 'locked_matches_escrow',"
 "        format('account %s: locked %s, open orders need %s', id,"
-"               locked * 0.000001, 0 * 0.000001)"
-"   FROM balances WHERE kind NOT IN ('external', 'house') AND locked <> 0"
+"               locked * 0.000001, escrow * 0.000001)"
+"   FROM balances WHERE locked <> escrow"
+" UNION ALL"
+" SELECT 'order_escrow',"
+"        format('order %s: escrow %s, its %s of %s at %s needs %s', o.id, o.escrow * 0.000001,"
+"               o.side, o.quantity * 0.000001, o.price * 0.000001, f.need * 0.000001)"
+"   FROM market.orders o"
+"   LEFT JOIN market.holdings h ON h.account = o.account AND h.outcome = o.outcome,"
+"        LATERAL (SELECT CASE WHEN o.side = 'buy'"
+"                        THEN ceil(o.quantity::numeric * o.price / 1000000)"
+"                        ELSE ceil(greatest(0, o.quantity - coalesce(h.quantity, 0))::numeric"
+"                                  * (1000000 - o.price) / 1000000) END AS need) f"
+"  WHERE o.status = 'open' AND o.escrow <> f.need"
+" UNION ALL"
+" SELECT 'holding_not_negative',"
+"        format('account %s holds %s of outcome %s', account, quantity * 0.000001, outcome)"
+"   FROM market.holdings WHERE quantity < 0"
 " ORDER BY 1, 2";
 
 /*

@@ -105,8 +105,8 @@ typedef struct AccountRow
 	int64		locked;
 } AccountRow;
 
-static void
-account_not_found(int64 account)
+void
+market_account_not_found(int64 account)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_NO_DATA_FOUND),
@@ -122,7 +122,7 @@ account_read(int64 account)
 	bool		isnull;
 
 	if (market_exec(&get_account, values, NULL, SPI_OK_SELECT) != 1)
-		account_not_found(account);
+		market_account_not_found(account);
 	row.kind = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 	row.owner = DatumGetObjectId(market_get_datum(0, 2, &isnull));
 	if (isnull)
@@ -153,8 +153,8 @@ account_balance(int64 account, const AccountRow *row)
 	return isnull ? 0 : sum;
 }
 
-static void
-check_idempotency_key(text *key)
+void
+market_check_idempotency_key(text *key)
 {
 	int			len = VARSIZE_ANY_EXHDR(key);
 
@@ -169,8 +169,8 @@ check_idempotency_key(text *key)
  * *result if the same request was made with it before; raises MK002 if the
  * key was used for a different request; returns false if it is unused.
  */
-static bool
-idempotency_lookup(int64 account, text *key, const char *request, int64 *result)
+bool
+market_idempotency_lookup(int64 account, text *key, const char *request, int64 *result)
 {
 	Datum		values[2] = {Int64GetDatum(account), PointerGetDatum(key)};
 	char	   *earlier;
@@ -191,8 +191,8 @@ idempotency_lookup(int64 account, text *key, const char *request, int64 *result)
 	return true;
 }
 
-static void
-idempotency_record(int64 account, text *key, const char *request, int64 result)
+void
+market_idempotency_record(int64 account, text *key, const char *request, int64 result)
 {
 	Datum		values[4];
 
@@ -222,12 +222,12 @@ external_transfer(int64 account, int64 amount, bool deposit, text *key)
 	{
 		int64		earlier;
 
-		check_idempotency_key(key);
+		market_check_idempotency_key(key);
 		request = psprintf("%s %s", kind, market_micros_to_cstring(amount));
 		values[0] = Int64GetDatum(account);
 		if (market_exec(&lock_account, values, NULL, SPI_OK_SELECT) != 1)
-			account_not_found(account);
-		if (idempotency_lookup(account, key, request, &earlier))
+			market_account_not_found(account);
+		if (market_idempotency_lookup(account, key, request, &earlier))
 		{
 			values[0] = Int64GetDatum(earlier);
 			values[1] = Int64GetDatum(account);
@@ -274,7 +274,7 @@ external_transfer(int64 account, int64 amount, bool deposit, text *key)
 	market_exec(&insert_external_transfer, values, NULL, SPI_OK_INSERT);
 
 	if (key != NULL)
-		idempotency_record(account, key, request, transfer);
+		market_idempotency_record(account, key, request, transfer);
 
 	initStringInfo(&payload);
 	appendStringInfo(&payload,

@@ -17,7 +17,9 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "storage/lockdefs.h"
 #include "utils/numeric.h"
+#include "utils/timestamp.h"
 
 /* The extension's SQLSTATE class "MK". */
 #define ERRCODE_MARKET_INSUFFICIENT_FUNDS	MAKE_SQLSTATE('M','K','0','0','1')
@@ -65,9 +67,51 @@ extern void market_require_role(int roles, const char *action);
 extern void market_require_account(int64 account, Oid owner, bool act,
 								   const char *action);
 
+/* ledger.c */
+extern void market_account_not_found(int64 account) pg_attribute_noreturn();
+extern void market_check_idempotency_key(text *key);
+extern bool market_idempotency_lookup(int64 account, text *key,
+									  const char *request, int64 *result);
+extern void market_idempotency_record(int64 account, text *key,
+									  const char *request, int64 result);
+
+/* locks.c: see there for what each mode excludes */
+#define MARKET_LOCK_TRADE	RowExclusiveLock
+#define MARKET_LOCK_FREEZE	ExclusiveLock
+extern void market_lock(int64 market, LOCKMODE mode);
+
+/* markets.c */
+#define MARKET_MAX_OUTCOMES 256
+
+typedef struct MarketRow
+{
+	int64		id;
+	int32		number;
+	char	   *state;			/* as stored; see market_effective_state() */
+	char	   *kind;
+	int64		tick;
+	bool		has_close_at;
+	TimestampTz close_at;
+	int64		oracle;			/* 0 if none */
+	char	   *oracle_kind;
+	int64		collateral;
+	bool		auto_execute;
+} MarketRow;
+
+extern bool market_read(int64 market, MarketRow *row);
+extern MarketRow market_fetch(int64 market);
+extern bool market_past_close(const MarketRow *row);
+extern const char *market_effective_state(const MarketRow *row);
+extern void market_require_trading(const MarketRow *row);
+extern void market_catch_up(MarketRow *row);
+
+/* orders.c */
+extern void market_cancel_open_orders(int64 market, const char *reason);
+
 /* events.c */
 extern void market_event(const char *name, int64 market, int64 account,
 						 const char *payload_json);
+extern void market_notify_rows(void);
 
 /* common argument checks */
 extern int64 market_id_arg(FunctionCallInfo fcinfo, int argno,

@@ -10,15 +10,13 @@
 #include "postgres.h"
 
 #include "executor/spi.h"
+#include "utils/snapmgr.h"
 
 #include "spi_plans.h"
 
-uint64
-market_exec(MarketStatement *stmt, Datum *values, const char *nulls,
-			int expected_ret)
+static void
+prepare(MarketStatement *stmt)
 {
-	int			ret;
-
 	if (stmt->plan != NULL && !SPI_plan_is_valid(stmt->plan))
 	{
 		SPI_freeplan(stmt->plan);
@@ -35,10 +33,38 @@ market_exec(MarketStatement *stmt, Datum *values, const char *nulls,
 			elog(ERROR, "SPI_keepplan failed");
 		stmt->plan = plan;
 	}
+}
 
+uint64
+market_exec(MarketStatement *stmt, Datum *values, const char *nulls,
+			int expected_ret)
+{
+	int			ret;
+
+	prepare(stmt);
 	ret = SPI_execute_plan(stmt->plan, values, nulls, false, 0);
 	if (ret != expected_ret)
 		elog(ERROR, "SPI_execute_plan returned %s for \"%s\"",
+			 SPI_result_code_string(ret), stmt->sql);
+	return SPI_processed;
+}
+
+/*
+ * Run a read-only statement against the latest committed state, whatever
+ * the transaction's isolation level: used to read what a lock protects
+ * right after taking the lock (as ri_triggers.c does under REPEATABLE READ).
+ */
+uint64
+market_exec_latest(MarketStatement *stmt, Datum *values, const char *nulls)
+{
+	int			ret;
+
+	prepare(stmt);
+	ret = SPI_execute_snapshot(stmt->plan, values, nulls,
+							   GetLatestSnapshot(), InvalidSnapshot,
+							   true, false, 0);
+	if (ret != SPI_OK_SELECT)
+		elog(ERROR, "SPI_execute_snapshot returned %s for \"%s\"",
 			 SPI_result_code_string(ret), stmt->sql);
 	return SPI_processed;
 }

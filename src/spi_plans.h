@@ -15,7 +15,7 @@
 
 #include "executor/spi.h"
 
-#define MARKET_MAX_ARGS 12
+#define MARKET_MAX_ARGS 16
 
 typedef struct MarketStatement
 {
@@ -32,6 +32,10 @@ typedef struct MarketStatement
  */
 extern uint64 market_exec(MarketStatement *stmt, Datum *values,
 						  const char *nulls, int expected_ret);
+
+/* A read-only statement against the latest committed state. */
+extern uint64 market_exec_latest(MarketStatement *stmt, Datum *values,
+								 const char *nulls);
 
 /* Column fetchers for row 0..n of SPI_tuptable. */
 extern int64 market_get_int64(uint64 row, int col, bool *isnull);

@@ -1,0 +1,50 @@
+/*
+ * escrow.c
+ *	  Pure arithmetic of orders; see escrow.h.
+ */
+#include "escrow.h"
+
+typedef __int128 int128_t;
+
+int64_t
+micro_mul_ceil(int64_t a, int64_t b)
+{
+	int128_t	p = (int128_t) a * b;
+
+	return (int64_t) ((p + ESCROW_ONE - 1) / ESCROW_ONE);
+}
+
+int64_t
+micro_mul_floor(int64_t a, int64_t b)
+{
+	return (int64_t) (((int128_t) a * b) / ESCROW_ONE);
+}
+
+int64_t
+escrow_buy(int64_t quantity, int64_t price)
+{
+	return micro_mul_ceil(quantity, price);
+}
+
+int64_t
+escrow_sell(int64_t quantity, int64_t price, int64_t held)
+{
+	int64_t		uncovered = quantity - held;
+
+	if (uncovered <= 0)
+		return 0;
+	return micro_mul_ceil(uncovered, ESCROW_ONE - price);
+}
+
+int64_t
+escrow_of(bool is_buy, int64_t quantity, int64_t price, int64_t held)
+{
+	return is_buy ? escrow_buy(quantity, price)
+		: escrow_sell(quantity, price, held);
+}
+
+int64_t
+quantity_for_amount(int64_t amount, int64_t price)
+{
+	return (int64_t) (((int128_t) amount * ESCROW_ONE) / price);
+}

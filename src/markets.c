@@ -1,0 +1,615 @@
+/*
+ * markets.c
+ *	  Markets and their lifecycle: create_market, outcome_id, market_id,
+ *	  pause_market, resume_market, close_market.
+ *
+ * States and the only transitions (SPEC section 5):
+ *
+ *	  active <-> paused						admin
+ *	  active | paused -> closed				admin, or close_at passing
+ *	  active | paused | closed -> resolved	oracle (resolution, later)
+ *	  resolved -> finalized | closed		(resolution, later)
+ *	  any but finalized -> cancelled		admin (later)
+ *
+ * Any other transition is refused with 55000.  Leaving "active" for good
+ * (closed, resolved, cancelled) cancels every open order and releases its
+ * escrow, in one set-based pass (orders.c).
+ *
+ * close_at needs no job: trading checks the clock itself and is refused
+ * from that instant.  The stored state catches up (to "closed", with its
+ * orders cancelled) at the next change of state or auction of the market;
+ * until then market.market_overview shows the effective state.
+ *
+ * Locks: every change of state takes the market lock in MARKET_LOCK_FREEZE
+ * mode (locks.c), so it waits for orders being placed or cancelled in the
+ * market and holds new ones off until it commits; the market row is then
+ * read against the latest committed state.  Markets are numbered 1, 2, ...
+ * without gaps: creation takes the freeze lock of "market 0", which no
+ * market has, so creations are numbered one at a time.
+ */
+#include "postgres.h"
+
+#include "catalog/pg_collation.h"
+#include "catalog/pg_type.h"
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/json.h"
+#include "utils/lsyscache.h"
+#include "utils/timestamp.h"
+
+#include "market.h"
+#include "spi_plans.h"
+
+static MarketStatement read_market = {
+	"SELECT number, state, kind, tick, close_at, oracle, oracle_kind, collateral, auto_execute"
+	" FROM market.markets WHERE id = $1",
+	1, {INT8OID}
+};
+
+static MarketStatement set_state = {
+	"UPDATE market.markets SET state = $2,"
+	" closed_at = CASE WHEN $2 = 'closed' THEN pg_catalog.now() ELSE closed_at END"
+	" WHERE id = $1",
+	2, {INT8OID, TEXTOID}
+};
+
+static MarketStatement next_number = {
+	"SELECT COALESCE(pg_catalog.max(number), 0) + 1 FROM market.markets",
+	0, {}
+};
+
+static MarketStatement user_account_kind = {
+	"SELECT kind FROM market.accounts WHERE id = $1",
+	1, {INT8OID}
+};
+
+static MarketStatement check_buckets = {
+	"SELECT pg_catalog.format(CASE"
+	"  WHEN r IS NULL OR pg_catalog.isempty(r) THEN 'Bucket %s is empty.'"
+	"  WHEN i > 1 AND pg_catalog.lower_inf(r) THEN 'Only the first bucket may be unbounded below; bucket %s is.'"
+	"  WHEN i < n AND pg_catalog.upper_inf(r) THEN 'Only the last bucket may be unbounded above; bucket %s is.'"
+	"  ELSE 'Bucket %s overlaps the bucket before it or lies below it.' END, i)"
+	"  FROM (SELECT r, i, pg_catalog.lag(r) OVER (ORDER BY i) AS prev, pg_catalog.count(*) OVER () AS n"
+	"          FROM pg_catalog.unnest($1::pg_catalog.numrange[]) WITH ORDINALITY AS u(r, i)) s"
+	" WHERE r IS NULL OR pg_catalog.isempty(r)"
+	"    OR (i > 1 AND pg_catalog.lower_inf(r)) OR (i < n AND pg_catalog.upper_inf(r))"
+	"    OR (prev IS NOT NULL AND NOT (prev OPERATOR(pg_catalog.<<) r))"
+	" ORDER BY i LIMIT 1",
+	1, {InvalidOid}				/* numrange[]: looked up at first use */
+};
+
+static MarketStatement insert_collateral = {
+	"INSERT INTO market.accounts (id, label, kind) VALUES ($1, $2, 'collateral')",
+	2, {INT8OID, TEXTOID}
+};
+
+static MarketStatement insert_market = {
+	"INSERT INTO market.markets (id, number, description, kind, tick, close_at, oracle,"
+	" oracle_kind, fee_bps, creator, creator_fee_bps, dispute_window, auto_execute, collateral)"
+	" VALUES ($1, $2, $3, 'orderbook', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+	13, {INT8OID, INT4OID, TEXTOID, INT8OID, TIMESTAMPTZOID, INT8OID, TEXTOID,
+		INT4OID, INT8OID, INT4OID, INTERVALOID, BOOLOID, INT8OID}
+};
+
+static MarketStatement insert_outcomes = {
+	"INSERT INTO market.outcomes (id, market, number, label, bucket)"
+	" SELECT market.snowflake(), $1, u.i, u.label, ($3::pg_catalog.numrange[])[u.i]"
+	"   FROM pg_catalog.unnest($2::pg_catalog.text[]) WITH ORDINALITY AS u(label, i)",
+	3, {INT8OID, TEXTARRAYOID, InvalidOid}
+};
+
+static MarketStatement outcome_by_number = {
+	"SELECT id FROM market.outcomes WHERE market = $1 AND number = $2",
+	2, {INT8OID, INT4OID}
+};
+
+static MarketStatement market_by_number = {
+	"SELECT id FROM market.markets WHERE number = $1",
+	1, {INT4OID}
+};
+
+/*
+ * Read a market row against the latest committed state.  Returns false if
+ * there is no such market.  Strings are palloc'd in the SPI context.
+ */
+bool
+market_read(int64 market, MarketRow *row)
+{
+	Datum		values[1] = {Int64GetDatum(market)};
+	bool		isnull;
+	Datum		d;
+
+	if (market_exec_latest(&read_market, values, NULL) != 1)
+		return false;
+	row->id = market;
+	row->number = DatumGetInt32(market_get_datum(0, 1, &isnull));
+	row->state = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
+	row->kind = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3);
+	row->tick = market_get_int64(0, 4, &isnull);
+	d = market_get_datum(0, 5, &isnull);
+	row->has_close_at = !isnull;
+	row->close_at = isnull ? 0 : DatumGetTimestampTz(d);
+	row->oracle = market_get_int64(0, 6, &isnull);
+	row->oracle_kind = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 7);
+	row->collateral = market_get_int64(0, 8, &isnull);
+	row->auto_execute = DatumGetBool(market_get_datum(0, 9, &isnull));
+	return true;
+}
+
+/* Read a market row; raises P0002 if there is none. */
+MarketRow
+market_fetch(int64 market)
+{
+	MarketRow	row;
+
+	if (!market_read(market, &row))
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("market " INT64_FORMAT " does not exist", market)));
+	return row;
+}
+
+/* Has close_at passed (by the clock, not the transaction start)? */
+bool
+market_past_close(const MarketRow *row)
+{
+	return row->has_close_at && GetCurrentTimestamp() >= row->close_at;
+}
+
+const char *
+market_effective_state(const MarketRow *row)
+{
+	if ((strcmp(row->state, "active") == 0 || strcmp(row->state, "paused") == 0) &&
+		market_past_close(row))
+		return "closed";
+	return row->state;
+}
+
+/* Refuse with 55000 unless the market is open for trading right now. */
+void
+market_require_trading(const MarketRow *row)
+{
+	const char *state = market_effective_state(row);
+
+	if (strcmp(state, "active") == 0)
+		return;
+	if (strcmp(row->state, "active") == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("market %d is closed for trading", row->number),
+				 errdetail("Trading stopped at its close_at, %s.",
+						   timestamptz_to_str(row->close_at))));
+	ereport(ERROR,
+			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+			 errmsg("market %d is %s", row->number, state),
+			 errdetail("Orders are placed and matched only while a market is active.")));
+}
+
+/* Write a new state and its event; the caller holds the freeze lock. */
+static void
+write_state(MarketRow *row, const char *state, const char *event,
+			const char *reason)
+{
+	Datum		values[2];
+	StringInfoData payload;
+
+	values[0] = Int64GetDatum(row->id);
+	values[1] = CStringGetTextDatum(state);
+	market_exec(&set_state, values, NULL, SPI_OK_UPDATE);
+
+	initStringInfo(&payload);
+	appendStringInfo(&payload, "{\"number\": %d, \"from\": \"%s\", \"to\": \"%s\"",
+					 row->number, row->state, state);
+	if (reason)
+	{
+		appendStringInfoString(&payload, ", \"reason\": ");
+		escape_json(&payload, reason);
+	}
+	appendStringInfoChar(&payload, '}');
+	market_event(event, row->id, 0, payload.data);
+	row->state = pstrdup(state);
+}
+
+/*
+ * If close_at has passed, write the transition to "closed" that the clock
+ * already made: cancel open orders, record the event.  Caller holds the
+ * freeze lock.
+ */
+void
+market_catch_up(MarketRow *row)
+{
+	if (strcmp(market_effective_state(row), row->state) == 0)
+		return;
+	market_cancel_open_orders(row->id, "market closed");
+	write_state(row, "closed", "market_closed", "close_at");
+}
+
+/*
+ * The admin's transitions: from lists the states the transition may leave
+ * (NULL-terminated).  Closing cancels every open order.
+ */
+static void
+transition(FunctionCallInfo fcinfo, const char *verb, const char *const *from,
+		   const char *to, const char *event)
+{
+	int64		market;
+	MarketRow	row;
+	bool		allowed = false;
+	int			i;
+
+	market_require_role(MARKET_ROLE_ADMIN, psprintf("%s markets", verb));
+	market = market_id_arg(fcinfo, 0, "market");
+
+	SPI_connect();
+	market_lock(market, MARKET_LOCK_FREEZE);
+	row = market_fetch(market);
+
+	/*
+	 * A market past its close_at is already closed by the clock: closing it
+	 * writes that down; pausing or resuming it is refused.
+	 */
+	if (strcmp(to, "closed") == 0 &&
+		strcmp(market_effective_state(&row), row.state) != 0)
+	{
+		market_catch_up(&row);
+		SPI_finish();
+		return;
+	}
+
+	for (i = 0; from[i] != NULL; i++)
+		if (strcmp(market_effective_state(&row), from[i]) == 0)
+			allowed = true;
+	if (!allowed)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("cannot %s market %d: it is %s", verb, row.number,
+						market_effective_state(&row))));
+
+	if (strcmp(to, "closed") == 0)
+		market_cancel_open_orders(market, "market closed");
+	write_state(&row, to, event, NULL);
+	SPI_finish();
+}
+
+/* market.pause_market(market bigint): active -> paused.  Admins. */
+PG_FUNCTION_INFO_V1(market_pause_market);
+Datum
+market_pause_market(PG_FUNCTION_ARGS)
+{
+	static const char *const from[] = {"active", NULL};
+
+	transition(fcinfo, "pause", from, "paused", "market_paused");
+	PG_RETURN_VOID();
+}
+
+/* market.resume_market(market bigint): paused -> active.  Admins. */
+PG_FUNCTION_INFO_V1(market_resume_market);
+Datum
+market_resume_market(PG_FUNCTION_ARGS)
+{
+	static const char *const from[] = {"paused", NULL};
+
+	transition(fcinfo, "resume", from, "active", "market_resumed");
+	PG_RETURN_VOID();
+}
+
+/*
+ * market.close_market(market bigint): active | paused -> closed, cancelling
+ * every open order.  Admins.
+ */
+PG_FUNCTION_INFO_V1(market_close_market);
+Datum
+market_close_market(PG_FUNCTION_ARGS)
+{
+	static const char *const from[] = {"active", "paused", NULL};
+
+	transition(fcinfo, "close", from, "closed", "market_closed");
+	PG_RETURN_VOID();
+}
+
+/* A required argument. */
+static Datum
+required_arg(FunctionCallInfo fcinfo, int argno, const char *what)
+{
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be null", what)));
+	return PG_GETARG_DATUM(argno);
+}
+
+/* An optional account argument: must be a trader's account if given. */
+static int64
+optional_user_account(FunctionCallInfo fcinfo, int argno, const char *what)
+{
+	int64		account;
+	Datum		values[1];
+	char	   *kind;
+
+	if (PG_ARGISNULL(argno))
+		return 0;
+	account = PG_GETARG_INT64(argno);
+	values[0] = Int64GetDatum(account);
+	if (market_exec(&user_account_kind, values, NULL, SPI_OK_SELECT) != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("%s account " INT64_FORMAT " does not exist", what, account)));
+	kind = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	if (strcmp(kind, "user") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s account " INT64_FORMAT " is a system account", what, account)));
+	return account;
+}
+
+static void
+check_bps(int32 bps, const char *what)
+{
+	if (bps < 0 || bps > 10000)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s must be between 0 and 10000", what),
+				 errdetail("Fees are in basis points: 100 is 1%%.")));
+}
+
+/* The outcome labels: 2..MARKET_MAX_OUTCOMES, none NULL, empty or repeated. */
+static int
+check_outcomes(ArrayType *outcomes)
+{
+	Datum	   *labels;
+	bool	   *nulls;
+	int			n;
+	int			i,
+				j;
+
+	if (ARR_NDIM(outcomes) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("outcomes must be a one-dimensional array")));
+	deconstruct_array(outcomes, TEXTOID, -1, false, TYPALIGN_INT, &labels, &nulls, &n);
+	if (n < 2 || n > MARKET_MAX_OUTCOMES)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a market needs between 2 and %d outcomes", MARKET_MAX_OUTCOMES),
+				 errdetail("%d outcomes were given.", n)));
+	for (i = 0; i < n; i++)
+	{
+		if (nulls[i] || VARSIZE_ANY_EXHDR(DatumGetTextPP(labels[i])) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("outcome %d has no label", i + 1)));
+		for (j = 0; j < i; j++)
+			if (!nulls[j] && DatumGetBool(DirectFunctionCall2Coll(texteq, C_COLLATION_OID, labels[i], labels[j])))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("outcome \"%s\" is listed twice",
+								TextDatumGetCString(labels[i]))));
+	}
+	return n;
+}
+
+/* Scalar buckets: one per outcome, ordered, non-overlapping. */
+static void
+check_buckets_arg(ArrayType *ranges, int noutcomes)
+{
+	Datum		values[1];
+
+	if (ARR_NDIM(ranges) != 1 ||
+		ArrayGetNItems(ARR_NDIM(ranges), ARR_DIMS(ranges)) != noutcomes)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("outcome_ranges must hold one range per outcome"),
+				 errdetail("There are %d outcomes.", noutcomes)));
+	values[0] = PointerGetDatum(ranges);
+	if (market_exec(&check_buckets, values, NULL, SPI_OK_SELECT) == 1)
+	{
+		char	   *problem = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("outcome_ranges are not ordered, non-overlapping buckets"),
+				 errdetail("%s", problem),
+				 errhint("Give each outcome a numrange, lowest first, e.g. '{\"(,0)\",\"[0,10)\",\"[10,)\"}'.")));
+	}
+}
+
+/*
+ * market.create_market(description, outcomes text[], tick_size, close_at,
+ *		oracle, oracle_kind, kind, fee_bps, creator, creator_fee_bps,
+ *		dispute_window, outcome_ranges numrange[], auto_execute) -> bigint
+ *	  Admins.  See the README for every option.
+ */
+PG_FUNCTION_INFO_V1(market_create_market);
+Datum
+market_create_market(PG_FUNCTION_ARGS)
+{
+	text	   *description;
+	ArrayType  *outcomes;
+	int			noutcomes;
+	int64		tick;
+	const char *oracle_kind;
+	const char *kind;
+	int32		fee_bps;
+	int32		creator_fee_bps;
+	Interval   *window;
+	bool		auto_execute;
+	int64		oracle;
+	int64		creator;
+	int64		id;
+	int64		collateral;
+	int32		number;
+	bool		isnull;
+	Datum		values[13];
+	char		nulls[13];
+	StringInfoData payload;
+
+	market_require_role(MARKET_ROLE_ADMIN, "create markets");
+
+	description = DatumGetTextPP(required_arg(fcinfo, 0, "description"));
+	if (VARSIZE_ANY_EXHDR(description) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("description must not be empty")));
+	outcomes = DatumGetArrayTypeP(required_arg(fcinfo, 1, "outcomes"));
+	noutcomes = check_outcomes(outcomes);
+
+	tick = market_numeric_to_micros(DatumGetNumeric(required_arg(fcinfo, 2, "tick_size")),
+									"tick_size", MICROS_PER_UNIT);
+	if (tick != 100000 && tick != 10000 && tick != 1000 && tick != 100)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("tick_size must be 0.1, 0.01, 0.001 or 0.0001")));
+
+	if (!PG_ARGISNULL(3) && PG_GETARG_TIMESTAMPTZ(3) <= GetCurrentTimestamp())
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("close_at must be in the future")));
+
+	oracle_kind = TextDatumGetCString(required_arg(fcinfo, 5, "oracle_kind"));
+	if (strcmp(oracle_kind, "manual") != 0 && strcmp(oracle_kind, "ai") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("oracle_kind must be 'manual' or 'ai'")));
+	if (strcmp(oracle_kind, "ai") == 0 && PG_ARGISNULL(4))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("an 'ai' oracle must name the agent's account")));
+
+	kind = TextDatumGetCString(required_arg(fcinfo, 6, "kind"));
+	if (strcmp(kind, "parimutuel") == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("parimutuel markets are not supported yet"),
+				 errdetail("Only order-book markets can be created in this version.")));
+	if (strcmp(kind, "orderbook") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("kind must be 'orderbook' or 'parimutuel'")));
+
+	fee_bps = DatumGetInt32(required_arg(fcinfo, 7, "fee_bps"));
+	creator_fee_bps = DatumGetInt32(required_arg(fcinfo, 9, "creator_fee_bps"));
+	check_bps(fee_bps, "fee_bps");
+	check_bps(creator_fee_bps, "creator_fee_bps");
+	if (fee_bps + creator_fee_bps > 10000)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("fee_bps and creator_fee_bps together must not exceed 10000")));
+	if (creator_fee_bps > 0 && PG_ARGISNULL(8))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("creator_fee_bps needs a creator account to pay")));
+
+	window = DatumGetIntervalP(required_arg(fcinfo, 10, "dispute_window"));
+	if (window->month < 0 || window->day < 0 || window->time < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("dispute_window must not be negative")));
+	auto_execute = DatumGetBool(required_arg(fcinfo, 12, "auto_execute"));
+
+	SPI_connect();
+	oracle = optional_user_account(fcinfo, 4, "oracle");
+	creator = optional_user_account(fcinfo, 8, "creator");
+	if (check_buckets.argtypes[0] == InvalidOid)
+	{
+		Oid			numrange_array = get_array_type(NUMRANGEOID);
+
+		check_buckets.argtypes[0] = numrange_array;
+		insert_outcomes.argtypes[2] = numrange_array;
+	}
+	if (!PG_ARGISNULL(11))
+		check_buckets_arg(PG_GETARG_ARRAYTYPE_P(11), noutcomes);
+
+	/* Number markets one at a time; see the header comment. */
+	market_lock(0, MARKET_LOCK_FREEZE);
+	market_exec_latest(&next_number, NULL, NULL);
+	number = DatumGetInt32(market_get_datum(0, 1, &isnull));
+
+	id = market_snowflake_next();
+	collateral = market_snowflake_next();
+	values[0] = Int64GetDatum(collateral);
+	values[1] = CStringGetTextDatum(psprintf("market %d collateral", number));
+	market_exec(&insert_collateral, values, NULL, SPI_OK_INSERT);
+
+	memset(nulls, ' ', sizeof(nulls));
+	values[0] = Int64GetDatum(id);
+	values[1] = Int32GetDatum(number);
+	values[2] = PointerGetDatum(description);
+	values[3] = Int64GetDatum(tick);
+	values[4] = PG_ARGISNULL(3) ? (Datum) 0 : PG_GETARG_DATUM(3);
+	nulls[4] = PG_ARGISNULL(3) ? 'n' : ' ';
+	values[5] = Int64GetDatum(oracle);
+	nulls[5] = oracle == 0 ? 'n' : ' ';
+	values[6] = CStringGetTextDatum(oracle_kind);
+	values[7] = Int32GetDatum(fee_bps);
+	values[8] = Int64GetDatum(creator);
+	nulls[8] = creator == 0 ? 'n' : ' ';
+	values[9] = Int32GetDatum(creator_fee_bps);
+	values[10] = IntervalPGetDatum(window);
+	values[11] = BoolGetDatum(auto_execute);
+	values[12] = Int64GetDatum(collateral);
+	market_exec(&insert_market, values, nulls, SPI_OK_INSERT);
+
+	memset(nulls, ' ', sizeof(nulls));
+	values[0] = Int64GetDatum(id);
+	values[1] = PointerGetDatum(outcomes);
+	values[2] = PG_ARGISNULL(11) ? (Datum) 0 : PG_GETARG_DATUM(11);
+	nulls[2] = PG_ARGISNULL(11) ? 'n' : ' ';
+	market_exec(&insert_outcomes, values, nulls, SPI_OK_INSERT);
+
+	initStringInfo(&payload);
+	appendStringInfo(&payload, "{\"number\": %d, \"description\": ", number);
+	escape_json(&payload, text_to_cstring(description));
+	appendStringInfo(&payload, ", \"outcomes\": %d, \"tick_size\": %s}",
+					 noutcomes, market_micros_to_cstring(tick));
+	market_event("market_created", id, 0, payload.data);
+	SPI_finish();
+
+	PG_RETURN_INT64(id);
+}
+
+/* market.outcome_id(market bigint, number int) -> bigint */
+PG_FUNCTION_INFO_V1(market_outcome_id);
+Datum
+market_outcome_id(PG_FUNCTION_ARGS)
+{
+	int64		market = market_id_arg(fcinfo, 0, "market");
+	int32		number = DatumGetInt32(required_arg(fcinfo, 1, "number"));
+	Datum		values[2] = {Int64GetDatum(market), Int32GetDatum(number)};
+	int64		id;
+	bool		isnull;
+
+	market_require_role(MARKET_ROLE_ADMIN | MARKET_ROLE_OPERATOR | MARKET_ROLE_TRADER |
+						MARKET_ROLE_ORACLE, "look up outcomes");
+	SPI_connect();
+	if (market_exec(&outcome_by_number, values, NULL, SPI_OK_SELECT) != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("market " INT64_FORMAT " has no outcome %d", market, number)));
+	id = market_get_int64(0, 1, &isnull);
+	SPI_finish();
+	PG_RETURN_INT64(id);
+}
+
+/* market.market_id(number int) -> bigint */
+PG_FUNCTION_INFO_V1(market_market_id);
+Datum
+market_market_id(PG_FUNCTION_ARGS)
+{
+	int32		number = DatumGetInt32(required_arg(fcinfo, 0, "number"));
+	Datum		values[1] = {Int32GetDatum(number)};
+	int64		id;
+	bool		isnull;
+
+	market_require_role(MARKET_ROLE_ADMIN | MARKET_ROLE_OPERATOR | MARKET_ROLE_TRADER |
+						MARKET_ROLE_ORACLE, "look up markets");
+	SPI_connect();
+	if (market_exec(&market_by_number, values, NULL, SPI_OK_SELECT) != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("there is no market number %d", number)));
+	id = market_get_int64(0, 1, &isnull);
+	SPI_finish();
+	PG_RETURN_INT64(id);
+}

@@ -1,0 +1,518 @@
+/*
+ * orders.c
+ *	  Limit orders and their escrow: place_order, replace_order,
+ *	  cancel_order, and the set-based cancellation of a market's book.
+ *
+ * Escrow (SPEC section 6) is reserved at placement and kept, at every
+ * commit, equal to the account's locked cash:
+ *	  buy:	ceil(quantity * price)
+ *	  sell: ceil(max(0, quantity - held) * (1 - price))
+ * where held is the account's holding of the outcome (held contracts are
+ * sold first).  The arithmetic is in escrow.c; each order row stores its
+ * escrow, and the deferred trigger account_check() compares the account's
+ * locked with the sum over its open orders at commit.  Reserving escrow
+ * moves no cash, so it writes no journal entry.
+ *
+ * An account has at most one open order per market (a partial unique
+ * index backs the explicit check); replace_order swaps it atomically,
+ * the released escrow counting toward the new one.
+ *
+ * Locks, in this order: the market lock in MARKET_LOCK_TRADE mode (orders
+ * in one market are placed in parallel; an auction or a change of state
+ * excludes them), then the account row FOR UPDATE (two orders of one
+ * account, in any markets, are placed one after the other, so they cannot
+ * both spend the same available cash).  The market row is read against the
+ * latest committed state after the market lock is granted.  Holdings are
+ * changed only by auctions and settlement, which the market lock excludes.
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+#include "utils/timestamp.h"
+
+#include "escrow.h"
+#include "market.h"
+#include "spi_plans.h"
+
+#define MAX_QUANTITY	(INT64CONST(1000000000) * MICROS_PER_UNIT)
+
+typedef struct OrderRequest
+{
+	int64		account;
+	int64		outcome;
+	bool		is_buy;
+	int64		quantity;		/* 0 when bought by amount */
+	int64		amount;			/* 0 unless bought by amount */
+	int64		price;
+	char	   *time_in_force;
+	bool		has_expires;
+	TimestampTz expires_at;
+	text	   *key;
+} OrderRequest;
+
+static MarketStatement outcome_market = {
+	"SELECT market, number FROM market.outcomes WHERE id = $1",
+	1, {INT8OID}
+};
+
+static MarketStatement lock_account = {
+	"SELECT kind, owner::pg_catalog.oid, balance, locked FROM market.accounts"
+	" WHERE id = $1 FOR UPDATE",
+	1, {INT8OID}
+};
+
+static MarketStatement open_order = {
+	"SELECT id, escrow FROM market.orders"
+	" WHERE account = $1 AND market = $2 AND status = 'open'",
+	2, {INT8OID, INT8OID}
+};
+
+static MarketStatement holding = {
+	"SELECT quantity FROM market.holdings WHERE account = $1 AND outcome = $2",
+	2, {INT8OID, INT8OID}
+};
+
+static MarketStatement close_order = {
+	"UPDATE market.orders SET status = 'cancelled', cancel_reason = $2, escrow = 0,"
+	" closed_at = pg_catalog.now() WHERE id = $1",
+	2, {INT8OID, TEXTOID}
+};
+
+static MarketStatement insert_order = {
+	"INSERT INTO market.orders (id, account, market, outcome, side, price, quantity,"
+	" original, escrow, time_in_force, expires_at)"
+	" VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10)",
+	10, {INT8OID, INT8OID, INT8OID, INT8OID, TEXTOID, INT8OID, INT8OID, INT8OID,
+		TEXTOID, TIMESTAMPTZOID}
+};
+
+static MarketStatement add_locked = {
+	"UPDATE market.accounts SET locked = locked + $2 WHERE id = $1",
+	2, {INT8OID, INT8OID}
+};
+
+static MarketStatement lock_book_accounts = {
+	"SELECT id FROM market.accounts WHERE id IN"
+	" (SELECT account FROM market.orders WHERE market = $1 AND status = 'open')"
+	" ORDER BY id FOR UPDATE",
+	1, {INT8OID}
+};
+
+static MarketStatement cancel_book = {
+	"WITH cancelled AS ("
+	"  UPDATE market.orders o SET status = 'cancelled', cancel_reason = $2, escrow = 0,"
+	"         closed_at = pg_catalog.now()"
+	"    FROM (SELECT id, escrow FROM market.orders WHERE market = $1 AND status = 'open') old"
+	"   WHERE o.id = old.id"
+	"  RETURNING o.id, o.account, old.escrow AS released),"
+	" unlocked AS ("
+	"  UPDATE market.accounts a SET locked = a.locked - r.released"
+	"    FROM (SELECT account, pg_catalog.sum(released)::pg_catalog.int8 AS released"
+	"            FROM cancelled GROUP BY account) r"
+	"   WHERE a.id = r.account AND r.released > 0)"
+	" INSERT INTO market.events (id, name, market, account, payload)"
+	" SELECT market.snowflake(), 'order_cancelled', $1, c.account,"
+	"        pg_catalog.jsonb_build_object('order', c.id::pg_catalog.text, 'reason', $2,"
+	"                                      'released', c.released * 0.000001)"
+	"   FROM cancelled c ORDER BY c.id"
+	" RETURNING id, name, market, account, payload::pg_catalog.text",
+	2, {INT8OID, TEXTOID}
+};
+
+/* A required text argument that must be one of the given words. */
+static char *
+word_arg(FunctionCallInfo fcinfo, int argno, const char *what,
+		 const char *const *words, const char *expected)
+{
+	char	   *value;
+	int			i;
+
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be null", what)));
+	value = text_to_cstring(PG_GETARG_TEXT_PP(argno));
+	for (i = 0; words[i] != NULL; i++)
+		if (strcmp(value, words[i]) == 0)
+			return value;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("%s must be %s", what, expected),
+			 errdetail("The %s given was \"%s\".", what, value)));
+	return NULL;				/* keep compiler quiet */
+}
+
+/* Read and check the arguments of place_order / replace_order. */
+static OrderRequest
+order_request(FunctionCallInfo fcinfo)
+{
+	static const char *const sides[] = {"buy", "sell", NULL};
+	static const char *const tifs[] = {"gtc", "gtd", "ioc", NULL};
+	OrderRequest r;
+
+	memset(&r, 0, sizeof(r));
+	r.account = market_id_arg(fcinfo, 0, "account");
+	r.outcome = market_id_arg(fcinfo, 1, "outcome");
+	r.is_buy = strcmp(word_arg(fcinfo, 2, "side", sides, "'buy' or 'sell'"), "buy") == 0;
+
+	if (PG_ARGISNULL(3) && PG_ARGISNULL(7))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("quantity must not be null"),
+				 errhint("A buy may give a cash amount instead of a quantity.")));
+	if (!PG_ARGISNULL(3) && !PG_ARGISNULL(7))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("give either a quantity or an amount, not both")));
+	if (!PG_ARGISNULL(7) && !r.is_buy)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("only a buy may give a cash amount")));
+	if (!PG_ARGISNULL(3))
+		r.quantity = market_numeric_to_micros(PG_GETARG_NUMERIC(3), "quantity", MAX_QUANTITY);
+	else
+		r.amount = market_numeric_to_micros(PG_GETARG_NUMERIC(7), "amount", MARKET_MAX_AMOUNT);
+
+	if (PG_ARGISNULL(4))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("price must not be null")));
+	r.price = market_numeric_to_micros(PG_GETARG_NUMERIC(4), "price", MICROS_PER_UNIT);
+
+	r.time_in_force = word_arg(fcinfo, 5, "time_in_force", tifs, "'gtc', 'gtd' or 'ioc'");
+	r.has_expires = !PG_ARGISNULL(6);
+	if (r.has_expires)
+		r.expires_at = PG_GETARG_TIMESTAMPTZ(6);
+	if (strcmp(r.time_in_force, "gtd") == 0 && !r.has_expires)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a 'gtd' order needs expires_at")));
+	if (strcmp(r.time_in_force, "gtd") != 0 && r.has_expires)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("expires_at is only for 'gtd' orders")));
+	if (r.has_expires && r.expires_at <= GetCurrentTimestamp())
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("expires_at must be in the future")));
+
+	r.key = PG_ARGISNULL(8) ? NULL : PG_GETARG_TEXT_PP(8);
+	if (r.key)
+		market_check_idempotency_key(r.key);
+	return r;
+}
+
+/* The canonical text of a request, for idempotency keys. */
+static char *
+request_text(const char *function, const OrderRequest *r)
+{
+	return psprintf("%s outcome=" INT64_FORMAT " side=%s quantity=%s amount=%s price=%s tif=%s expires=%s",
+					function, r->outcome, r->is_buy ? "buy" : "sell",
+					market_micros_to_cstring(r->quantity),
+					market_micros_to_cstring(r->amount),
+					market_micros_to_cstring(r->price), r->time_in_force,
+					r->has_expires ? timestamptz_to_str(r->expires_at) : "none");
+}
+
+typedef struct LockedAccount
+{
+	Oid			owner;
+	int64		balance;
+	int64		locked;
+} LockedAccount;
+
+/* Lock a trader's account row and check the caller may act for it. */
+static LockedAccount
+lock_trader_account(int64 account, const char *action)
+{
+	Datum		values[1] = {Int64GetDatum(account)};
+	LockedAccount a;
+	char	   *kind;
+	bool		isnull;
+
+	if (market_exec(&lock_account, values, NULL, SPI_OK_SELECT) != 1)
+		market_account_not_found(account);
+	kind = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	a.owner = DatumGetObjectId(market_get_datum(0, 2, &isnull));
+	if (isnull)
+		a.owner = InvalidOid;
+	a.balance = market_get_int64(0, 3, &isnull);
+	a.locked = market_get_int64(0, 4, &isnull);
+	if (strcmp(kind, "user") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("account " INT64_FORMAT " is a system account", account),
+				 errdetail("System accounts do not trade.")));
+	market_require_account(account, a.owner, true, action);
+	return a;
+}
+
+/* The account's open order in a market: its id, or 0; *escrow set. */
+static int64
+find_open_order(int64 account, int64 market, int64 *escrow)
+{
+	Datum		values[2] = {Int64GetDatum(account), Int64GetDatum(market)};
+	bool		isnull;
+
+	if (market_exec(&open_order, values, NULL, SPI_OK_SELECT) == 0)
+		return 0;
+	*escrow = market_get_int64(0, 2, &isnull);
+	return market_get_int64(0, 1, &isnull);
+}
+
+static void
+cancel_one(int64 order, const char *reason)
+{
+	Datum		values[2] = {Int64GetDatum(order), CStringGetTextDatum(reason)};
+
+	market_exec(&close_order, values, NULL, SPI_OK_UPDATE);
+}
+
+static void
+change_locked(int64 account, int64 delta)
+{
+	Datum		values[2] = {Int64GetDatum(account), Int64GetDatum(delta)};
+
+	if (delta != 0)
+		market_exec(&add_locked, values, NULL, SPI_OK_UPDATE);
+}
+
+/*
+ * Place (replace == false) or replace an order.  Returns the new order's
+ * id (or, for a repeated idempotency key, the first call's).
+ */
+static int64
+place(OrderRequest *r, bool replace)
+{
+	const char *function = replace ? "replace_order" : "place_order";
+	Datum		values[10];
+	char		nulls[10];
+	bool		isnull;
+	int64		market;
+	int32		outcome_number;
+	MarketRow	m;
+	LockedAccount a;
+	char	   *request = NULL;
+	int64		old_order;
+	int64		released = 0;
+	int64		held = 0;
+	int64		escrow;
+	int64		id;
+	StringInfoData payload;
+
+	values[0] = Int64GetDatum(r->outcome);
+	if (market_exec(&outcome_market, values, NULL, SPI_OK_SELECT) != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("outcome " INT64_FORMAT " does not exist", r->outcome)));
+	market = market_get_int64(0, 1, &isnull);
+	outcome_number = DatumGetInt32(market_get_datum(0, 2, &isnull));
+
+	market_lock(market, MARKET_LOCK_TRADE);
+	m = market_fetch(market);
+	market_require_trading(&m);
+
+	if (r->price % m.tick != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("price %s is not a multiple of the tick size %s of market %d",
+						market_micros_to_cstring(r->price),
+						market_micros_to_cstring(m.tick), m.number)));
+	if (r->amount > 0)
+	{
+		/* price <= 1, so any positive amount buys at least a micro-contract */
+		r->quantity = quantity_for_amount(r->amount, r->price);
+		Assert(r->quantity > 0);
+		if (r->quantity > MAX_QUANTITY)
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("an amount of %s buys more than the largest quantity allowed",
+							market_micros_to_cstring(r->amount))));
+	}
+
+	a = lock_trader_account(r->account, "place orders");
+
+	if (r->key)
+	{
+		int64		earlier;
+
+		request = request_text(function, r);
+		if (market_idempotency_lookup(r->account, r->key, request, &earlier))
+			return earlier;
+	}
+
+	old_order = find_open_order(r->account, market, &released);
+	if (!replace && old_order != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNIQUE_VIOLATION),
+				 errmsg("account " INT64_FORMAT " already has an open order in market %d",
+						r->account, m.number),
+				 errhint("Use replace_order to change it, or cancel_order first.")));
+	if (replace && old_order == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("account " INT64_FORMAT " has no open order in market %d to replace",
+						r->account, m.number)));
+
+	values[0] = Int64GetDatum(r->account);
+	values[1] = Int64GetDatum(r->outcome);
+	if (market_exec(&holding, values, NULL, SPI_OK_SELECT) == 1)
+		held = market_get_int64(0, 1, &isnull);
+
+	escrow = escrow_of(r->is_buy, r->quantity, r->price, held);
+	if (escrow > a.balance - a.locked + released)
+		ereport(ERROR,
+				(errcode(ERRCODE_MARKET_INSUFFICIENT_FUNDS),
+				 errmsg("insufficient funds in account " INT64_FORMAT, r->account),
+				 errdetail("The order needs escrow of %s; available is %s.",
+						   market_micros_to_cstring(escrow),
+						   market_micros_to_cstring(a.balance - a.locked + released))));
+
+	if (old_order != 0)
+		cancel_one(old_order, "replaced");
+
+	id = market_snowflake_next();
+	memset(nulls, ' ', sizeof(nulls));
+	values[0] = Int64GetDatum(id);
+	values[1] = Int64GetDatum(r->account);
+	values[2] = Int64GetDatum(market);
+	values[3] = Int64GetDatum(r->outcome);
+	values[4] = CStringGetTextDatum(r->is_buy ? "buy" : "sell");
+	values[5] = Int64GetDatum(r->price);
+	values[6] = Int64GetDatum(r->quantity);
+	values[7] = Int64GetDatum(escrow);
+	values[8] = CStringGetTextDatum(r->time_in_force);
+	values[9] = TimestampTzGetDatum(r->expires_at);
+	nulls[9] = r->has_expires ? ' ' : 'n';
+	market_exec(&insert_order, values, nulls, SPI_OK_INSERT);
+	change_locked(r->account, escrow - released);
+
+	if (r->key)
+		market_idempotency_record(r->account, r->key, request, id);
+
+	initStringInfo(&payload);
+	appendStringInfo(&payload,
+					 "{\"order\": \"" INT64_FORMAT "\", \"outcome\": %d, \"side\": \"%s\","
+					 " \"quantity\": %s, \"price\": %s, \"escrow\": %s, \"time_in_force\": \"%s\"",
+					 id, outcome_number, r->is_buy ? "buy" : "sell",
+					 market_micros_to_cstring(r->quantity),
+					 market_micros_to_cstring(r->price),
+					 market_micros_to_cstring(escrow), r->time_in_force);
+	if (old_order != 0)
+		appendStringInfo(&payload, ", \"replaces\": \"" INT64_FORMAT "\"", old_order);
+	appendStringInfoChar(&payload, '}');
+	market_event(replace ? "order_replaced" : "order_placed", market, r->account,
+				 payload.data);
+
+	return id;
+}
+
+static Datum
+place_call(FunctionCallInfo fcinfo, bool replace)
+{
+	OrderRequest r;
+	int64		id;
+
+	market_require_role(MARKET_ROLE_OPERATOR | MARKET_ROLE_TRADER,
+						replace ? "replace orders" : "place orders");
+	r = order_request(fcinfo);
+
+	SPI_connect();
+	id = place(&r, replace);
+	SPI_finish();
+
+	PG_RETURN_INT64(id);
+}
+
+/*
+ * market.place_order(account, outcome, side, quantity, price,
+ *		time_in_force, expires_at, amount, idempotency_key) -> bigint
+ *	  Operators, and traders for their own accounts.
+ */
+PG_FUNCTION_INFO_V1(market_place_order);
+Datum
+market_place_order(PG_FUNCTION_ARGS)
+{
+	return place_call(fcinfo, false);
+}
+
+/*
+ * market.replace_order(same arguments) -> bigint
+ *	  Cancels the account's open order in the outcome's market and places
+ *	  the new one, atomically.
+ */
+PG_FUNCTION_INFO_V1(market_replace_order);
+Datum
+market_replace_order(PG_FUNCTION_ARGS)
+{
+	return place_call(fcinfo, true);
+}
+
+/*
+ * market.cancel_order(account bigint, market bigint) -> numeric
+ *	  Cancels the account's open order in the market; returns the escrow
+ *	  released.  Works while the market is active, paused or closed.
+ */
+PG_FUNCTION_INFO_V1(market_cancel_order);
+Datum
+market_cancel_order(PG_FUNCTION_ARGS)
+{
+	int64		account;
+	int64		market;
+	MarketRow	m;
+	const char *state;
+	int64		order;
+	int64		released = 0;
+	StringInfoData payload;
+
+	market_require_role(MARKET_ROLE_OPERATOR | MARKET_ROLE_TRADER, "cancel orders");
+	account = market_id_arg(fcinfo, 0, "account");
+	market = market_id_arg(fcinfo, 1, "market");
+
+	SPI_connect();
+	market_lock(market, MARKET_LOCK_TRADE);
+	m = market_fetch(market);
+	state = market_effective_state(&m);
+	if (strcmp(state, "active") != 0 && strcmp(state, "paused") != 0 &&
+		strcmp(state, "closed") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("market %d is %s", m.number, state),
+				 errdetail("Its orders were cancelled when it left trading.")));
+
+	lock_trader_account(account, "cancel orders");
+	order = find_open_order(account, market, &released);
+	if (order == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("account " INT64_FORMAT " has no open order in market %d",
+						account, m.number)));
+	cancel_one(order, "cancelled");
+	change_locked(account, -released);
+
+	initStringInfo(&payload);
+	appendStringInfo(&payload,
+					 "{\"order\": \"" INT64_FORMAT "\", \"reason\": \"cancelled\", \"released\": %s}",
+					 order, market_micros_to_cstring(released));
+	market_event("order_cancelled", market, account, payload.data);
+	SPI_finish();
+
+	PG_RETURN_NUMERIC(market_micros_to_numeric(released));
+}
+
+/*
+ * Cancel every open order of a market and release its escrow, in one pass:
+ * for a market leaving trading.  Caller holds the market's freeze lock.
+ */
+void
+market_cancel_open_orders(int64 market, const char *reason)
+{
+	Datum		values[2] = {Int64GetDatum(market), CStringGetTextDatum(reason)};
+
+	market_exec(&lock_book_accounts, values, NULL, SPI_OK_SELECT);
+	market_exec(&cancel_book, values, NULL, SPI_OK_INSERT_RETURNING);
+	market_notify_rows();
+}
