@@ -22,6 +22,8 @@ OBJS = \
 	src/locks.o \
 	src/markets.o \
 	src/orders.o \
+	src/match.o \
+	src/execute.o \
 	src/invariants.o
 
 DATA = sql/market--$(EXTVERSION).sql
@@ -36,7 +38,7 @@ ISOLATION_OPTS = --inputdir=test --outputdir=. --load-extension=market
 PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
 
 EXTRA_CLEAN = results output_iso regression.diffs regression.out \
-	test/unit/*.o test/unit/test_snowflake test/unit/test_escrow test/listen/listen_events
+	test/unit/*.o test/unit/test_snowflake test/unit/test_escrow test/unit/test_match test/listen/listen_events
 
 # Debian keeps one pg_config per major version; prefer PostgreSQL 15's.
 ifeq ($(wildcard /usr/lib/postgresql/15/bin/pg_config),)
@@ -68,9 +70,13 @@ test/unit/test_snowflake: test/unit/test_snowflake.c src/snowflake_core.c src/sn
 test/unit/test_escrow: test/unit/test_escrow.c src/escrow.c src/escrow.h
 	$(CC) $(UNIT_CFLAGS) -o $@ test/unit/test_escrow.c src/escrow.c
 
-unit: test/unit/test_snowflake test/unit/test_escrow
+test/unit/test_match: test/unit/test_match.c src/match.c src/match.h src/escrow.c src/escrow.h
+	$(CC) $(UNIT_CFLAGS) -o $@ test/unit/test_match.c src/match.c src/escrow.c
+
+unit: test/unit/test_snowflake test/unit/test_escrow test/unit/test_match
 	test/unit/test_snowflake
 	test/unit/test_escrow
+	test/unit/test_match
 
 test: deps
 	@sh test/run.sh

@@ -304,10 +304,46 @@ CREATE INDEX holdings_market ON market.holdings (market);
 COMMENT ON TABLE market.holdings IS
 	'contracts held per account and outcome, in micro-contracts; never negative';
 
+CREATE TABLE market.executions (
+	id			bigint PRIMARY KEY,
+	market		bigint NOT NULL,
+	kind		text NOT NULL CONSTRAINT executions_kind CHECK (kind IN ('direct', 'synthetic', 'merge')),
+	outcome		integer,
+	quantity	numeric NOT NULL,
+	sets		integer NOT NULL,
+	bids		numeric NOT NULL,
+	surplus		numeric NOT NULL,
+	created_at	timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+CREATE INDEX executions_market ON market.executions (market, id);
+COMMENT ON TABLE market.executions IS
+	'matches made by execute(): kind, quantity per leg, complete sets per unit (K), sum of bids per unit (S) and surplus per unit (S - K), in cash units';
+COMMENT ON COLUMN market.executions.outcome IS 'the outcome number of a direct match';
+
+CREATE TABLE market.fills (
+	execution	bigint NOT NULL,
+	order_id	bigint NOT NULL,
+	account		bigint NOT NULL,
+	market		bigint NOT NULL,
+	outcome		bigint NOT NULL,
+	side		text NOT NULL,
+	quantity	bigint NOT NULL CONSTRAINT fills_quantity CHECK (quantity > 0),
+	price		bigint NOT NULL,
+	paid		bigint NOT NULL CONSTRAINT fills_paid CHECK (paid >= 0),
+	created_at	timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	PRIMARY KEY (execution, order_id)
+);
+CREATE INDEX fills_account ON market.fills (account);
+CREATE INDEX fills_market ON market.fills (market, execution);
+COMMENT ON TABLE market.fills IS
+	'every party of every execution: quantity, effective price (a sell''s is 1 minus what it paid per unit) and cash paid into the match, in micro-units';
+
 SELECT pg_catalog.pg_extension_config_dump('market.markets', '');
 SELECT pg_catalog.pg_extension_config_dump('market.outcomes', '');
 SELECT pg_catalog.pg_extension_config_dump('market.orders', '');
 SELECT pg_catalog.pg_extension_config_dump('market.holdings', '');
+SELECT pg_catalog.pg_extension_config_dump('market.executions', '');
+SELECT pg_catalog.pg_extension_config_dump('market.fills', '');
 
 CREATE FUNCTION market.create_market(description text, outcomes text[],
 		tick_size numeric DEFAULT 0.01, close_at timestamptz DEFAULT NULL,
@@ -355,6 +391,25 @@ CREATE FUNCTION market.replace_order(account bigint, outcome bigint, side text,
 	RETURNS bigint
 	AS 'MODULE_PATHNAME', 'market_replace_order'
 	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION market.execute(market bigint) RETURNS SETOF market.executions
+	AS 'MODULE_PATHNAME', 'market_execute'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+	ROWS 10;
+
+CREATE FUNCTION market.execute_all() RETURNS bigint
+	AS 'MODULE_PATHNAME', 'market_execute_all'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+-- Invariant 4, at commit, once per market changed: every outcome of the
+-- market has the same supply, and the collateral holds exactly that many
+-- complete sets.
+CREATE FUNCTION market.holding_check() RETURNS trigger
+	AS 'MODULE_PATHNAME', 'market_holding_check'
+	LANGUAGE C;
+CREATE CONSTRAINT TRIGGER holding_check AFTER INSERT OR UPDATE OR DELETE ON market.holdings
+	DEFERRABLE INITIALLY DEFERRED
+	FOR EACH ROW EXECUTE FUNCTION market.holding_check();
 
 CREATE FUNCTION market.cancel_order(account bigint, market bigint) RETURNS numeric
 	AS 'MODULE_PATHNAME', 'market_cancel_order'
@@ -445,8 +500,10 @@ GRANT SELECT ON market.accounts, market.journal, market.events, market.orders,
 				market.holdings, market.account_balances, market.account_journal,
 				market.open_orders
 	TO market_admin, market_operator, market_trader;
-GRANT SELECT ON market.markets, market.outcomes, market.market_overview, market.order_book
+GRANT SELECT ON market.markets, market.outcomes, market.market_overview, market.order_book,
+				market.executions
 	TO market_admin, market_operator, market_trader, market_oracle;
+GRANT SELECT ON market.fills TO market_admin, market_operator, market_trader;
 
 ALTER TABLE market.accounts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE market.journal ENABLE ROW LEVEL SECURITY;
@@ -454,6 +511,7 @@ ALTER TABLE market.events ENABLE ROW LEVEL SECURITY;
 ALTER TABLE market.idempotency ENABLE ROW LEVEL SECURITY;
 ALTER TABLE market.orders ENABLE ROW LEVEL SECURITY;
 ALTER TABLE market.holdings ENABLE ROW LEVEL SECURITY;
+ALTER TABLE market.fills ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY accounts_staff ON market.accounts FOR SELECT
 	TO market_admin, market_operator USING (true);
@@ -471,6 +529,10 @@ CREATE POLICY orders_owner ON market.orders FOR SELECT
 CREATE POLICY holdings_staff ON market.holdings FOR SELECT
 	TO market_admin, market_operator USING (true);
 CREATE POLICY holdings_owner ON market.holdings FOR SELECT
+	TO market_trader USING (account IN (SELECT id FROM market.accounts));
+CREATE POLICY fills_staff ON market.fills FOR SELECT
+	TO market_admin, market_operator USING (true);
+CREATE POLICY fills_owner ON market.fills FOR SELECT
 	TO market_trader USING (account IN (SELECT id FROM market.accounts));
 CREATE POLICY events_staff ON market.events FOR SELECT
 	TO market_admin, market_operator USING (true);
@@ -500,3 +562,5 @@ GRANT EXECUTE ON FUNCTION market.place_order(bigint, bigint, text, numeric, nume
 		timestamptz, numeric, text),
 						  market.cancel_order(bigint, bigint)
 	TO market_operator, market_trader;
+GRANT EXECUTE ON FUNCTION market.execute(bigint), market.execute_all()
+	TO market_admin, market_operator;

@@ -13,7 +13,18 @@
  *		 account_check() below checks at commit that the balance column is
  *		 the last balance_after;
  *	  3. 0 <= locked <= balance: a CHECK constraint; locked equals the escrow
- *		 of the account's open orders: account_check() at commit.
+ *		 of the account's open orders: account_check() at commit;
+ *	  4. each market's collateral equals its outstanding complete sets, and
+ *		 every outcome has the same supply: holding_check() for every holding
+ *		 changed and account_check() for every collateral account changed,
+ *		 at commit, once per market.
+ *
+ * "Once per market": an auction changes thousands of holdings of one
+ * market; checking the whole market for each would be quadratic.  Each
+ * check remembers the command id it ran at; a later event for the same
+ * market in the same transaction is skipped when its row was written
+ * before that command (the check saw it), and checked again otherwise
+ * (a change after SET CONSTRAINTS ... IMMEDIATE, say).
  *
  * account_check() is a deferred constraint trigger fired for every UPDATE
  * of an account row.  Like the RI triggers it looks only at the latest
@@ -28,13 +39,18 @@
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
 #include "access/tableam.h"
+#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
+#include "storage/proc.h"
 #include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/memutils.h"
 #include "utils/snapmgr.h"
 #include "utils/tuplestore.h"
 
@@ -62,6 +78,141 @@ account_escrow(int64 account)
 
 	market_exec(&open_escrow, values, NULL, SPI_OK_SELECT);
 	return market_get_int64(0, 1, &isnull);
+}
+
+static MarketStatement market_supply = {
+	"SELECT m.number, c.balance,"
+	"       pg_catalog.min(COALESCE(s.supply, 0))::pg_catalog.int8,"
+	"       pg_catalog.max(COALESCE(s.supply, 0))::pg_catalog.int8"
+	"  FROM market.markets m"
+	"  JOIN market.accounts c ON c.id = m.collateral"
+	"  JOIN market.outcomes o ON o.market = m.id"
+	"  LEFT JOIN (SELECT outcome, pg_catalog.sum(quantity) AS supply"
+	"               FROM market.holdings WHERE market = $1 GROUP BY outcome) s"
+	"         ON s.outcome = o.id"
+	" WHERE m.id = $1 AND m.state IN ('active', 'paused', 'closed')"
+	" GROUP BY m.number, c.balance",
+	1, {INT8OID}
+};
+
+static MarketStatement market_of_collateral = {
+	"SELECT id FROM market.markets WHERE collateral = $1",
+	1, {INT8OID}
+};
+
+typedef struct CheckedMarket
+{
+	int64		market;			/* hash key */
+	LocalTransactionId lxid;
+	CommandId	cid;			/* the check saw every row written before this */
+} CheckedMarket;
+
+static HTAB *checked_markets = NULL;
+
+/* The command that wrote the trigger's row, or InvalidCommandId. */
+static CommandId
+row_command(TupleTableSlot *slot)
+{
+	bool		should_free;
+	HeapTuple	tuple;
+	CommandId	cid;
+
+	if (slot == NULL || TTS_EMPTY(slot))
+		return InvalidCommandId;
+	tuple = ExecFetchSlotHeapTuple(slot, false, &should_free);
+	cid = TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetRawXmin(tuple->t_data))
+		? HeapTupleHeaderGetCmin(tuple->t_data) : InvalidCommandId;
+	if (should_free)
+		heap_freetuple(tuple);
+	return cid;
+}
+
+/*
+ * Invariant 4 for one market, unless a check in this transaction already
+ * saw the row written by command "written".  Call inside SPI.
+ */
+static void
+check_market_supply(int64 market, CommandId written)
+{
+	CheckedMarket *entry;
+	bool		found;
+	Datum		values[1] = {Int64GetDatum(market)};
+	bool		isnull;
+	int32		number;
+	int64		collateral;
+	int64		low;
+	int64		high;
+
+	if (checked_markets == NULL)
+	{
+		HASHCTL		ctl;
+
+		ctl.keysize = sizeof(int64);
+		ctl.entrysize = sizeof(CheckedMarket);
+		ctl.hcxt = TopMemoryContext;
+		checked_markets = hash_create("market checked markets", 64, &ctl,
+									  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+	entry = hash_search(checked_markets, &market, HASH_ENTER, &found);
+	if (found && entry->lxid == MyProc->lxid &&
+		written != InvalidCommandId && written < entry->cid)
+		return;
+	entry->lxid = MyProc->lxid;
+	entry->cid = GetCurrentCommandId(false);
+
+	if (market_exec(&market_supply, values, NULL, SPI_OK_SELECT) != 1)
+		return;					/* resolved, or gone: not this invariant */
+	number = DatumGetInt32(market_get_datum(0, 1, &isnull));
+	collateral = market_get_int64(0, 2, &isnull);
+	low = market_get_int64(0, 3, &isnull);
+	high = market_get_int64(0, 4, &isnull);
+	if (low != high)
+		ereport(ERROR,
+				(errcode(ERRCODE_MARKET_INVARIANT_VIOLATED),
+				 errmsg("outcomes of market %d have different supplies", number),
+				 errdetail("Supplies range from %s to %s contracts.",
+						   market_micros_to_cstring(low), market_micros_to_cstring(high))));
+	if (collateral != low)
+		ereport(ERROR,
+				(errcode(ERRCODE_MARKET_INVARIANT_VIOLATED),
+				 errmsg("collateral of market %d does not match its complete sets", number),
+				 errdetail("The collateral is %s; %s complete sets are outstanding.",
+						   market_micros_to_cstring(collateral), market_micros_to_cstring(low))));
+}
+
+/*
+ * market.holding_check() trigger: AFTER INSERT OR UPDATE OR DELETE ON
+ * market.holdings, deferred to commit, for each row.
+ */
+PG_FUNCTION_INFO_V1(market_holding_check);
+Datum
+market_holding_check(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	TupleTableSlot *slot;
+	bool		isnull;
+	int64		market;
+	CommandId	written = InvalidCommandId;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_FOR_ROW(trigdata->tg_event))
+		elog(ERROR, "market.holding_check() must be fired for each row");
+
+	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
+		slot = trigdata->tg_newslot;
+	else
+		slot = trigdata->tg_trigslot;
+	if (!TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
+	{
+		if (!table_tuple_satisfies_snapshot(trigdata->tg_relation, slot, SnapshotSelf))
+			return PointerGetDatum(NULL);	/* a later version has its own event */
+		written = row_command(slot);
+	}
+	market = DatumGetInt64(slot_getattr(slot, 3, &isnull));
+
+	SPI_connect();
+	check_market_supply(market, written);
+	SPI_finish();
+	return PointerGetDatum(NULL);
 }
 
 /*
@@ -106,6 +257,12 @@ market_account_check(PG_FUNCTION_ARGS)
 		return PointerGetDatum(NULL);
 
 	SPI_connect();
+	if (strcmp(kind, "collateral") == 0)
+	{
+		values[0] = Int64GetDatum(account);
+		if (market_exec(&market_of_collateral, values, NULL, SPI_OK_SELECT) == 1)
+			check_market_supply(market_get_int64(0, 1, &isnull), row_command(slot));
+	}
 	values[0] = Int64GetDatum(account);
 	expected = 0;
 	if (market_exec(&last_balance_after, values, NULL, SPI_OK_SELECT) == 1)
@@ -232,6 +389,34 @@ static const char *const invariants_sql =
 "                        ELSE ceil(greatest(0, o.quantity - coalesce(h.quantity, 0))::numeric"
 "                                  * (1000000 - o.price) / 1000000) END AS need) f"
 "  WHERE o.status = 'open' AND o.escrow <> f.need"
+" UNION ALL"
+" SELECT 'outcome_supplies_equal',"
+"        format('market %s: outcome supplies range from %s to %s', m.number,"
+"               min(coalesce(s.supply, 0)) * 0.000001, max(coalesce(s.supply, 0)) * 0.000001)"
+"   FROM market.markets m JOIN market.outcomes o ON o.market = m.id"
+"   LEFT JOIN (SELECT outcome, sum(quantity) AS supply FROM market.holdings GROUP BY outcome) s"
+"          ON s.outcome = o.id"
+"  WHERE m.state IN ('active', 'paused', 'closed')"
+"  GROUP BY m.number HAVING min(coalesce(s.supply, 0)) <> max(coalesce(s.supply, 0))"
+" UNION ALL"
+" SELECT 'collateral_matches_sets',"
+"        format('market %s: collateral %s, complete sets outstanding %s', m.number,"
+"               c.balance * 0.000001, coalesce(s.supply, 0) * 0.000001)"
+"   FROM market.markets m JOIN market.accounts c ON c.id = m.collateral"
+"   LEFT JOIN LATERAL (SELECT sum(h.quantity) AS supply FROM market.holdings h"
+"                       WHERE h.outcome = (SELECT o.id FROM market.outcomes o"
+"                                           WHERE o.market = m.id AND o.number = 1)) s ON true"
+"  WHERE m.state IN ('active', 'paused', 'closed') AND c.balance <> coalesce(s.supply, 0)"
+" UNION ALL"
+" SELECT 'book_does_not_cross',"
+"        format('market %s (auto_execute): outcome %s has a bid of %s at or above an ask of %s',"
+"               m.number, o.number, b.price * 0.000001, a.price * 0.000001)"
+"   FROM market.markets m JOIN market.outcomes o ON o.market = m.id,"
+"        LATERAL (SELECT max(price) AS price FROM market.orders"
+"                  WHERE outcome = o.id AND side = 'buy' AND status = 'open') b,"
+"        LATERAL (SELECT min(price) AS price FROM market.orders"
+"                  WHERE outcome = o.id AND side = 'sell' AND status = 'open') a"
+"  WHERE m.auto_execute AND m.state = 'active' AND b.price >= a.price"
 " UNION ALL"
 " SELECT 'holding_not_negative',"
 "        format('account %s holds %s of outcome %s', account, quantity * 0.000001, outcome)"

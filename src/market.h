@@ -106,7 +106,17 @@ extern void market_require_trading(const MarketRow *row);
 extern void market_catch_up(MarketRow *row);
 
 /* orders.c */
-extern void market_cancel_open_orders(int64 market, const char *reason);
+typedef enum MarketCancel
+{
+	MARKET_CANCEL_ALL,			/* every open order */
+	MARKET_CANCEL_EXPIRED,		/* gtd orders past expires_at */
+	MARKET_CANCEL_IOC			/* ioc orders (after an auction) */
+} MarketCancel;
+
+extern int	market_cancel_orders(int64 market, const char *reason, MarketCancel which);
+
+/* execute.c */
+extern void market_auction(const MarketRow *m);
 
 /* events.c */
 extern void market_event(const char *name, int64 market, int64 account,

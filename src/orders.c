@@ -19,7 +19,8 @@
  *
  * Locks, in this order: the market lock in MARKET_LOCK_TRADE mode (orders
  * in one market are placed in parallel; an auction or a change of state
- * excludes them), then the account row FOR UPDATE (two orders of one
+ * excludes them; an auto_execute market takes MARKET_LOCK_FREEZE, since it
+ * runs the auction right after placing), then the account row FOR UPDATE (two orders of one
  * account, in any markets, are placed one after the other, so they cannot
  * both spend the same available cash).  The market row is read against the
  * latest committed state after the market lock is granted.  Holdings are
@@ -94,18 +95,17 @@ static MarketStatement add_locked = {
 	2, {INT8OID, INT8OID}
 };
 
-static MarketStatement lock_book_accounts = {
-	"SELECT id FROM market.accounts WHERE id IN"
-	" (SELECT account FROM market.orders WHERE market = $1 AND status = 'open')"
-	" ORDER BY id FOR UPDATE",
-	1, {INT8OID}
-};
 
+/* $3: 'all' open orders, or only 'expired' gtd ones, or only 'ioc' ones */
 static MarketStatement cancel_book = {
 	"WITH cancelled AS ("
 	"  UPDATE market.orders o SET status = 'cancelled', cancel_reason = $2, escrow = 0,"
 	"         closed_at = pg_catalog.now()"
-	"    FROM (SELECT id, escrow FROM market.orders WHERE market = $1 AND status = 'open') old"
+	"    FROM (SELECT id, escrow FROM market.orders"
+	"           WHERE market = $1 AND status = 'open'"
+	"             AND ($3 = 'all'"
+	"                  OR ($3 = 'expired' AND expires_at <= pg_catalog.clock_timestamp())"
+	"                  OR ($3 = 'ioc' AND time_in_force = 'ioc'))) old"
 	"   WHERE o.id = old.id"
 	"  RETURNING o.id, o.account, old.escrow AS released),"
 	" unlocked AS ("
@@ -119,6 +119,16 @@ static MarketStatement cancel_book = {
 	"                                      'released', c.released * 0.000001)"
 	"   FROM cancelled c ORDER BY c.id"
 	" RETURNING id, name, market, account, payload::pg_catalog.text",
+	3, {INT8OID, TEXTOID, TEXTOID}
+};
+
+static MarketStatement lock_book_accounts = {
+	"SELECT id FROM market.accounts WHERE id IN"
+	" (SELECT account FROM market.orders WHERE market = $1 AND status = 'open'"
+	"     AND ($2 = 'all'"
+	"          OR ($2 = 'expired' AND expires_at <= pg_catalog.clock_timestamp())"
+	"          OR ($2 = 'ioc' AND time_in_force = 'ioc')))"
+	" ORDER BY id FOR UPDATE",
 	2, {INT8OID, TEXTOID}
 };
 
@@ -311,7 +321,13 @@ place(OrderRequest *r, bool replace)
 	market = market_get_int64(0, 1, &isnull);
 	outcome_number = DatumGetInt32(market_get_datum(0, 2, &isnull));
 
-	market_lock(market, MARKET_LOCK_TRADE);
+	/*
+	 * A market that matches at placement takes the freeze lock up front: an
+	 * upgrade from the trade lock would deadlock two concurrent placers.
+	 * auto_execute never changes, so reading it before the lock is safe.
+	 */
+	m = market_fetch(market);
+	market_lock(market, m.auto_execute ? MARKET_LOCK_FREEZE : MARKET_LOCK_TRADE);
 	m = market_fetch(market);
 	market_require_trading(&m);
 
@@ -407,6 +423,8 @@ place(OrderRequest *r, bool replace)
 	market_event(replace ? "order_replaced" : "order_placed", market, r->account,
 				 payload.data);
 
+	if (m.auto_execute)
+		market_auction(&m);
 	return id;
 }
 
@@ -504,15 +522,24 @@ market_cancel_order(PG_FUNCTION_ARGS)
 }
 
 /*
- * Cancel every open order of a market and release its escrow, in one pass:
- * for a market leaving trading.  Caller holds the market's freeze lock.
+ * Cancel a market's open orders and release their escrow, in one pass:
+ * all of them (a market leaving trading), the expired gtd ones, or the
+ * ioc ones (after an auction).  Caller holds the market's freeze lock.
+ * Returns the number cancelled.
  */
-void
-market_cancel_open_orders(int64 market, const char *reason)
+int
+market_cancel_orders(int64 market, const char *reason, MarketCancel which)
 {
-	Datum		values[2] = {Int64GetDatum(market), CStringGetTextDatum(reason)};
+	static const char *const which_names[] = {"all", "expired", "ioc"};
+	Datum		values[3];
+	uint64		n;
 
+	values[0] = Int64GetDatum(market);
+	values[1] = CStringGetTextDatum(which_names[which]);
 	market_exec(&lock_book_accounts, values, NULL, SPI_OK_SELECT);
-	market_exec(&cancel_book, values, NULL, SPI_OK_INSERT_RETURNING);
+	values[1] = CStringGetTextDatum(reason);
+	values[2] = CStringGetTextDatum(which_names[which]);
+	n = market_exec(&cancel_book, values, NULL, SPI_OK_INSERT_RETURNING);
 	market_notify_rows();
+	return (int) n;
 }

@@ -10,10 +10,12 @@
 static int	unit_tests = 0;
 static int	unit_failures = 0;
 
+/* cond is evaluated exactly once */
 #define CHECK(cond, ...) \
 	do { \
+		int			unit_ok_ = (cond) ? 1 : 0; \
 		unit_tests++; \
-		if (cond) \
+		if (unit_ok_) \
 			printf("ok %d - ", unit_tests); \
 		else \
 		{ \
@@ -22,7 +24,7 @@ static int	unit_failures = 0;
 		} \
 		printf(__VA_ARGS__); \
 		printf("\n"); \
-		if (!(cond)) \
+		if (!unit_ok_) \
 			printf("#   failed at %s:%d: %s\n", __FILE__, __LINE__, #cond); \
 	} while (0)
 

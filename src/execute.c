@@ -1,0 +1,750 @@
+/*
+ * execute.c
+ *	  execute(market) and execute_all(): the call auction bound to tables.
+ *
+ * One auction, in one transaction:
+ *	  1. take the market's freeze lock (locks.c): no order is placed or
+ *		 cancelled in the market, and no other auction runs in it, until we
+ *		 commit; auctions in other markets are not affected;
+ *	  2. cancel expired gtd orders;
+ *	  3. load the book with its owners' free cash in one scan, and their
+ *		 holdings in another;
+ *	  4. run the pure core (match.c) in memory;
+ *	  5. lock the accounts that took part, in id order, and re-read their
+ *		 cash; if any has less free cash than the core assumed (a concurrent
+ *		 withdrawal or order elsewhere), run the core again with the fresh
+ *		 figures, locking any new participants, until it is stable;
+ *	  6. write everything with one statement per table: executions, fills,
+ *		 orders, holdings, accounts, journal, events; then cancel what is
+ *		 left of ioc orders.
+ *
+ * Cash: each execution is one journal transfer, one entry per account
+ * whose cash it changed (what the account paid into the match, less the
+ * complete sets it redeemed at 1.00) plus the collateral account; its kind
+ * is "mint" if collateral grew, "redeem" if it shrank, "trade" otherwise.
+ * Transfer ids are drawn after the account locks, in execution order, so
+ * each account's entries follow its balance.
+ *
+ * Memory: the core's arrays are palloc'd in a context deleted at the end;
+ * the core itself makes no PostgreSQL calls and cannot raise errors.
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "fmgr.h"
+#include "access/htup_details.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/tuplestore.h"
+
+#include "escrow.h"
+#include "market.h"
+#include "match.h"
+#include "spi_plans.h"
+
+static MarketStatement load_outcomes = {
+	"SELECT id FROM market.outcomes WHERE market = $1 ORDER BY number",
+	1, {INT8OID}
+};
+
+static MarketStatement load_book = {
+	"SELECT o.id, o.account, o.outcome, o.side = 'buy', o.price, o.quantity, o.escrow,"
+	"       a.balance - a.locked"
+	"  FROM market.orders o JOIN market.accounts a ON a.id = o.account"
+	" WHERE o.market = $1 AND o.status = 'open'",
+	1, {INT8OID}
+};
+
+static MarketStatement load_holdings = {
+	"SELECT h.account, h.outcome, h.quantity"
+	"  FROM market.holdings h"
+	"  JOIN market.orders o ON o.account = h.account AND o.market = h.market AND o.status = 'open'"
+	" WHERE h.market = $1 AND h.quantity > 0",
+	1, {INT8OID}
+};
+
+static MarketStatement lock_accounts = {
+	"SELECT id, balance, locked FROM market.accounts"
+	" WHERE id = ANY ($1) ORDER BY id FOR UPDATE",
+	1, {INT8ARRAYOID}
+};
+
+static MarketStatement insert_executions = {
+	"INSERT INTO market.executions (id, market, kind, outcome, quantity, sets, bids, surplus)"
+	" SELECT u.id, $1, u.kind, NULLIF(u.outcome, 0), u.quantity * 0.000001, u.sets,"
+	"        u.bids * 0.000001, (u.bids - u.sets * 1000000::pg_catalog.int8) * 0.000001"
+	"   FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.int8[]), pg_catalog.unnest($3::pg_catalog.text[]),"
+	"                   pg_catalog.unnest($4::pg_catalog.int4[]), pg_catalog.unnest($5::pg_catalog.int8[]),"
+	"                   pg_catalog.unnest($6::pg_catalog.int4[]), pg_catalog.unnest($7::pg_catalog.int8[]))"
+	"        AS u(id, kind, outcome, quantity, sets, bids)"
+	" RETURNING *",
+	7, {INT8OID, INT8ARRAYOID, TEXTARRAYOID, INT4ARRAYOID, INT8ARRAYOID, INT4ARRAYOID, INT8ARRAYOID}
+};
+
+static MarketStatement insert_fills = {
+	"INSERT INTO market.fills (execution, order_id, account, market, outcome, side, quantity, price, paid)"
+	" SELECT u.execution, u.order_id, u.account, $1, u.outcome,"
+	"        CASE WHEN u.buy THEN 'buy' ELSE 'sell' END, u.quantity, u.price, u.paid"
+	"   FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.int8[]), pg_catalog.unnest($3::pg_catalog.int8[]),"
+	"                   pg_catalog.unnest($4::pg_catalog.int8[]), pg_catalog.unnest($5::pg_catalog.int8[]),"
+	"                   pg_catalog.unnest($6::pg_catalog.bool[]), pg_catalog.unnest($7::pg_catalog.int8[]),"
+	"                   pg_catalog.unnest($8::pg_catalog.int8[]), pg_catalog.unnest($9::pg_catalog.int8[]))"
+	"        AS u(execution, order_id, account, outcome, buy, quantity, price, paid)",
+	9, {INT8OID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, BOOLARRAYOID,
+		INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID}
+};
+
+static MarketStatement update_orders = {
+	"UPDATE market.orders o SET quantity = u.quantity, escrow = u.escrow,"
+	"       status = CASE WHEN u.quantity > 0 THEN 'open'"
+	"                     WHEN u.trimmed > 0 THEN 'cancelled' ELSE 'filled' END,"
+	"       cancel_reason = CASE WHEN u.quantity = 0 AND u.trimmed > 0 THEN 'dust' END,"
+	"       closed_at = CASE WHEN u.quantity = 0 THEN pg_catalog.now() END"
+	"  FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int8[]), pg_catalog.unnest($2::pg_catalog.int8[]),"
+	"                  pg_catalog.unnest($3::pg_catalog.int8[]), pg_catalog.unnest($4::pg_catalog.int8[]))"
+	"       AS u(id, quantity, escrow, trimmed)"
+	" WHERE o.id = u.id",
+	4, {INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID}
+};
+
+static MarketStatement upsert_holdings = {
+	"INSERT INTO market.holdings AS h (account, outcome, market, quantity)"
+	" SELECT u.account, u.outcome, $1, u.quantity"
+	"   FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.int8[]), pg_catalog.unnest($3::pg_catalog.int8[]),"
+	"                   pg_catalog.unnest($4::pg_catalog.int8[]))"
+	"        AS u(account, outcome, quantity)"
+	" ON CONFLICT (account, outcome) DO UPDATE SET quantity = EXCLUDED.quantity",
+	4, {INT8OID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID}
+};
+
+static MarketStatement update_accounts = {
+	"UPDATE market.accounts a SET balance = u.balance, locked = u.locked"
+	"  FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int8[]), pg_catalog.unnest($2::pg_catalog.int8[]),"
+	"                  pg_catalog.unnest($3::pg_catalog.int8[]))"
+	"       AS u(id, balance, locked)"
+	" WHERE a.id = u.id",
+	3, {INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID}
+};
+
+static MarketStatement insert_journal = {
+	"INSERT INTO market.journal (transfer, account, amount, balance_after, kind, market, execution)"
+	" SELECT u.transfer, u.account, u.amount, u.balance_after, u.kind, $1, u.execution"
+	"   FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.int8[]), pg_catalog.unnest($3::pg_catalog.int8[]),"
+	"                   pg_catalog.unnest($4::pg_catalog.int8[]), pg_catalog.unnest($5::pg_catalog.int8[]),"
+	"                   pg_catalog.unnest($6::pg_catalog.text[]), pg_catalog.unnest($7::pg_catalog.int8[]))"
+	"        AS u(transfer, account, amount, balance_after, kind, execution)",
+	7, {INT8OID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, TEXTARRAYOID, INT8ARRAYOID}
+};
+
+static MarketStatement active_markets = {
+	"SELECT id FROM market.markets WHERE state IN ('active', 'paused') AND kind = 'orderbook'"
+	" ORDER BY number",
+	0, {}
+};
+
+/* Growable int64/text/... column buffers for the bulk statements. */
+typedef struct Column
+{
+	Datum	   *values;
+	int			n;
+	int			cap;
+} Column;
+
+static void
+col_push(Column *c, Datum d)
+{
+	if (c->n == c->cap)
+	{
+		c->cap = c->cap ? c->cap * 2 : 256;
+		c->values = c->values ? repalloc_huge(c->values, sizeof(Datum) * c->cap)
+			: palloc_extended(sizeof(Datum) * c->cap, MCXT_ALLOC_HUGE);
+	}
+	c->values[c->n++] = d;
+}
+
+static Datum
+col_array(Column *c, Oid elemtype)
+{
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+
+	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
+	return PointerGetDatum(construct_array(c->values, c->n, elemtype,
+										   typlen, typbyval, typalign));
+}
+
+static void *
+core_alloc(size_t size)
+{
+	return palloc_extended(size, MCXT_ALLOC_HUGE);
+}
+
+static void *
+core_grow(void *ptr, size_t size)
+{
+	return repalloc_huge(ptr, size);
+}
+
+static void
+core_release(void *ptr)
+{
+	pfree(ptr);
+}
+
+/* Index of an id in a sorted array, or -1. */
+static int
+find_id(const int64 *ids, int n, int64 id)
+{
+	int			lo = 0,
+				hi = n - 1;
+
+	while (lo <= hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+
+		if (ids[mid] == id)
+			return mid;
+		if (ids[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+static int
+cmp_int64(const void *a, const void *b)
+{
+	int64		x = *(const int64 *) a;
+	int64		y = *(const int64 *) b;
+
+	return x < y ? -1 : x > y ? 1 : 0;
+}
+
+typedef struct Auction
+{
+	int64		market;
+	int64		collateral;
+	int32		n_outcomes;
+	int64	   *outcome_ids;
+	/* the pristine input, kept to re-run the core */
+	MatchBook	input;
+	int64	   *account_ids;	/* sorted, parallel to input.accounts */
+	/* the result */
+	MatchBook	book;
+	/* locked accounts' balance and locked, by account index; -1 = unlocked */
+	int64	   *balance;
+	int64	   *locked;
+	bool	   *is_locked;
+} Auction;
+
+/* Step 3: the book, its accounts' free cash and their holdings. */
+static void
+load(Auction *au)
+{
+	Datum		values[1] = {Int64GetDatum(au->market)};
+	uint64		n;
+	uint64		i;
+	bool		isnull;
+	MatchBook  *b = &au->input;
+
+	n = market_exec(&load_outcomes, values, NULL, SPI_OK_SELECT);
+	au->n_outcomes = (int32) n;
+	au->outcome_ids = palloc(sizeof(int64) * n);
+	for (i = 0; i < n; i++)
+		au->outcome_ids[i] = market_get_int64(i, 1, &isnull);
+
+	memset(b, 0, sizeof(*b));
+	b->n_outcomes = au->n_outcomes;
+	b->alloc = core_alloc;
+	b->grow = core_grow;
+	b->release = core_release;
+
+	n = market_exec(&load_book, values, NULL, SPI_OK_SELECT);
+	b->n_orders = (int32) n;
+	b->n_accounts = (int32) n;	/* one open order per account */
+	b->orders = palloc_extended(sizeof(MatchOrder) * (n + 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	b->accounts = palloc_extended(sizeof(MatchAccount) * (n + 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	au->account_ids = palloc_extended(sizeof(int64) * (n + 1), MCXT_ALLOC_HUGE);
+	for (i = 0; i < n; i++)
+		au->account_ids[i] = market_get_int64(i, 2, &isnull);
+	qsort(au->account_ids, n, sizeof(int64), cmp_int64);
+	for (i = 0; i < n; i++)
+	{
+		MatchOrder *o = &b->orders[i];
+		int64		account = market_get_int64(i, 2, &isnull);
+		int64		outcome = market_get_int64(i, 3, &isnull);
+		int			a = find_id(au->account_ids, (int) n, account);
+		int			j;
+
+		o->id = market_get_int64(i, 1, &isnull);
+		o->account = a;
+		o->outcome = -1;
+		for (j = 0; j < au->n_outcomes; j++)
+			if (au->outcome_ids[j] == outcome)
+				o->outcome = j;
+		o->is_buy = DatumGetBool(market_get_datum(i, 4, &isnull));
+		o->price = market_get_int64(i, 5, &isnull);
+		o->quantity = market_get_int64(i, 6, &isnull);
+		o->escrow = market_get_int64(i, 7, &isnull);
+		b->accounts[a].id = account;
+		b->accounts[a].free_cash = market_get_int64(i, 8, &isnull);
+		b->accounts[a].order = (int32) i;
+		if (o->outcome < 0)
+			elog(ERROR, "order " INT64_FORMAT " names an outcome of another market", o->id);
+	}
+
+	b->holdings = palloc_extended(sizeof(int64) * (n + 1) * au->n_outcomes,
+								  MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	n = market_exec(&load_holdings, values, NULL, SPI_OK_SELECT);
+	for (i = 0; i < n; i++)
+	{
+		int			a = find_id(au->account_ids, b->n_accounts, market_get_int64(i, 1, &isnull));
+		int64		outcome = market_get_int64(i, 2, &isnull);
+		int			j;
+
+		for (j = 0; j < au->n_outcomes; j++)
+			if (au->outcome_ids[j] == outcome)
+				b->holdings[(size_t) a * au->n_outcomes + j] = market_get_int64(i, 3, &isnull);
+	}
+
+	au->balance = palloc_extended(sizeof(int64) * (b->n_accounts + 1), MCXT_ALLOC_HUGE);
+	au->locked = palloc_extended(sizeof(int64) * (b->n_accounts + 1), MCXT_ALLOC_HUGE);
+	au->is_locked = palloc_extended(sizeof(bool) * (b->n_accounts + 1),
+									MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+}
+
+/* Run the core on a fresh copy of the input. */
+static void
+run_core(Auction *au)
+{
+	MatchBook  *in = &au->input;
+	MatchBook  *b = &au->book;
+	size_t		nh = (size_t) in->n_accounts * in->n_outcomes;
+
+	if (b->orders)
+	{
+		match_free_output(b);
+		pfree(b->orders);
+		pfree(b->accounts);
+		pfree(b->holdings);
+	}
+	*b = *in;
+	b->orders = palloc_extended(sizeof(MatchOrder) * (in->n_orders + 1), MCXT_ALLOC_HUGE);
+	b->accounts = palloc_extended(sizeof(MatchAccount) * (in->n_accounts + 1), MCXT_ALLOC_HUGE);
+	b->holdings = palloc_extended(sizeof(int64) * (nh + 1), MCXT_ALLOC_HUGE);
+	memcpy(b->orders, in->orders, sizeof(MatchOrder) * in->n_orders);
+	memcpy(b->accounts, in->accounts, sizeof(MatchAccount) * in->n_accounts);
+	memcpy(b->holdings, in->holdings, sizeof(int64) * nh);
+	match_run(b);
+}
+
+/*
+ * Step 5: lock the accounts that took part.  Returns true if every one was
+ * already locked with the free cash the core used; otherwise updates the
+ * input and returns false so the caller runs the core again.
+ */
+static bool
+lock_participants(Auction *au)
+{
+	MatchBook  *b = &au->book;
+	Column		ids = {0};
+	int			i;
+	uint64		n;
+	bool		stable = true;
+	Datum		values[1];
+
+	for (i = 0; i < b->n_accounts; i++)
+		if (!au->is_locked[i] &&
+			(b->accounts[i].cash_delta != 0 || b->orders[b->accounts[i].order].filled > 0 ||
+			 b->orders[b->accounts[i].order].trimmed > 0))
+			col_push(&ids, Int64GetDatum(b->accounts[i].id));
+	if (ids.n == 0)
+		return true;
+
+	/* account_ids is sorted, so ids is too: locks are taken in id order */
+	values[0] = col_array(&ids, INT8OID);
+	n = market_exec(&lock_accounts, values, NULL, SPI_OK_SELECT);
+	for (i = 0; i < (int) n; i++)
+	{
+		bool		isnull;
+		int			a = find_id(au->account_ids, b->n_accounts, market_get_int64(i, 1, &isnull));
+		int64		balance = market_get_int64(i, 2, &isnull);
+		int64		locked = market_get_int64(i, 3, &isnull);
+
+		au->is_locked[a] = true;
+		au->balance[a] = balance;
+		au->locked[a] = locked;
+		if (balance - locked != au->input.accounts[a].free_cash)
+		{
+			au->input.accounts[a].free_cash = balance - locked;
+			stable = false;
+		}
+	}
+	return stable;
+}
+
+static const char *const kind_names[] = {"direct", "synthetic", "merge"};
+
+/* Step 6: write the auction's results; returns the executions' rows. */
+static void
+write_results(Auction *au, Tuplestorestate *out, TupleDesc outdesc,
+			  int64 *collateral_balance)
+{
+	MatchBook  *b = &au->book;
+	Column		x_id = {0}, x_kind = {0}, x_outcome = {0}, x_qty = {0}, x_sets = {0}, x_bids = {0};
+	Column		f_exec = {0}, f_order = {0}, f_account = {0}, f_outcome = {0}, f_buy = {0},
+				f_qty = {0}, f_price = {0}, f_paid = {0};
+	Column		o_id = {0}, o_qty = {0}, o_escrow = {0}, o_trim = {0};
+	Column		h_account = {0}, h_outcome = {0}, h_qty = {0};
+	Column		a_id = {0}, a_balance = {0}, a_locked = {0};
+	Column		j_transfer = {0}, j_account = {0}, j_amount = {0}, j_after = {0}, j_kind = {0},
+				j_exec = {0};
+	int64	   *exec_ids;
+	int64	   *net;			/* per account, for the execution being written */
+	int64		collateral = *collateral_balance;
+	int			i,
+				k;
+	Datum		values[9];
+	uint64		n;
+
+	exec_ids = palloc(sizeof(int64) * (b->n_executions + 1));
+	net = palloc_extended(sizeof(int64) * (b->n_accounts + 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+
+	for (i = 0; i < b->n_executions; i++)
+	{
+		MatchExecution *x = &b->executions[i];
+		int64		transfer;
+		int64		minted = (int64) x->sets * x->quantity;
+		int64		collateral_net = minted;
+		const char *jkind;
+
+		exec_ids[i] = market_snowflake_next();
+		col_push(&x_id, Int64GetDatum(exec_ids[i]));
+		col_push(&x_kind, CStringGetTextDatum(kind_names[x->kind]));
+		col_push(&x_outcome, Int32GetDatum(x->outcome >= 0 ? x->outcome + 1 : 0));
+		col_push(&x_qty, Int64GetDatum(x->quantity));
+		col_push(&x_sets, Int32GetDatum(x->sets));
+		col_push(&x_bids, Int64GetDatum(x->bids));
+
+		/* fills, and each account's net cash in this execution */
+		for (k = x->first_fill; k < x->first_fill + x->n_fills; k++)
+		{
+			MatchFill  *f = &b->fills[k];
+			MatchOrder *o = &b->orders[f->order];
+			int64		per_unit = (int64) (((__int128) f->paid * 2 * MICROS_PER_UNIT + f->quantity) /
+											(2 * (__int128) f->quantity));
+
+			col_push(&f_exec, Int64GetDatum(exec_ids[i]));
+			col_push(&f_order, Int64GetDatum(o->id));
+			col_push(&f_account, Int64GetDatum(b->accounts[o->account].id));
+			col_push(&f_outcome, Int64GetDatum(au->outcome_ids[o->outcome]));
+			col_push(&f_buy, BoolGetDatum(o->is_buy));
+			col_push(&f_qty, Int64GetDatum(f->quantity));
+			col_push(&f_price, Int64GetDatum(o->is_buy ? per_unit : MICROS_PER_UNIT - per_unit));
+			col_push(&f_paid, Int64GetDatum(f->paid));
+			net[o->account] -= f->paid;
+		}
+		for (k = x->first_redemption; k < x->first_redemption + x->n_redemptions; k++)
+		{
+			net[b->redemptions[k].account] += b->redemptions[k].sets;
+			collateral_net -= b->redemptions[k].sets;
+		}
+
+		/* one transfer: the parties and the collateral */
+		transfer = market_snowflake_next();
+		jkind = collateral_net > 0 ? "mint" : collateral_net < 0 ? "redeem" : "trade";
+		for (k = x->first_fill; k < x->first_fill + x->n_fills; k++)
+		{
+			int			a = b->orders[b->fills[k].order].account;
+
+			if (net[a] == 0)
+				continue;
+			au->balance[a] += net[a];
+			col_push(&j_transfer, Int64GetDatum(transfer));
+			col_push(&j_account, Int64GetDatum(b->accounts[a].id));
+			col_push(&j_amount, Int64GetDatum(net[a]));
+			col_push(&j_after, Int64GetDatum(au->balance[a]));
+			col_push(&j_kind, CStringGetTextDatum(jkind));
+			col_push(&j_exec, Int64GetDatum(exec_ids[i]));
+			net[a] = 0;
+		}
+		if (collateral_net != 0)
+		{
+			collateral += collateral_net;
+			col_push(&j_transfer, Int64GetDatum(transfer));
+			col_push(&j_account, Int64GetDatum(au->collateral));
+			col_push(&j_amount, Int64GetDatum(collateral_net));
+			col_push(&j_after, Int64GetDatum(collateral));
+			col_push(&j_kind, CStringGetTextDatum(jkind));
+			col_push(&j_exec, Int64GetDatum(exec_ids[i]));
+		}
+	}
+
+	/* orders, holdings and accounts that changed */
+	for (i = 0; i < b->n_orders; i++)
+	{
+		MatchOrder *o = &b->orders[i];
+		MatchOrder *was = &au->input.orders[i];
+
+		if (o->quantity == was->quantity && o->escrow == was->escrow)
+			continue;
+		col_push(&o_id, Int64GetDatum(o->id));
+		col_push(&o_qty, Int64GetDatum(o->quantity));
+		col_push(&o_escrow, Int64GetDatum(o->escrow));
+		col_push(&o_trim, Int64GetDatum(o->trimmed));
+	}
+	for (i = 0; i < b->n_accounts; i++)
+	{
+		MatchOrder *o = &b->orders[b->accounts[i].order];
+		MatchOrder *was = &au->input.orders[b->accounts[i].order];
+		int			j;
+
+		for (j = 0; j < au->n_outcomes; j++)
+		{
+			size_t		h = (size_t) i * au->n_outcomes + j;
+
+			if (b->holdings[h] == au->input.holdings[h])
+				continue;
+			col_push(&h_account, Int64GetDatum(b->accounts[i].id));
+			col_push(&h_outcome, Int64GetDatum(au->outcome_ids[j]));
+			col_push(&h_qty, Int64GetDatum(b->holdings[h]));
+		}
+		if (b->accounts[i].cash_delta == 0 && o->escrow == was->escrow)
+			continue;
+		Assert(au->is_locked[i]);
+		col_push(&a_id, Int64GetDatum(b->accounts[i].id));
+		col_push(&a_balance, Int64GetDatum(au->balance[i]));
+		col_push(&a_locked, Int64GetDatum(au->locked[i] + o->escrow - was->escrow));
+	}
+	col_push(&a_id, Int64GetDatum(au->collateral));
+	col_push(&a_balance, Int64GetDatum(collateral));
+	col_push(&a_locked, Int64GetDatum(0));
+	*collateral_balance = collateral;
+
+	values[0] = Int64GetDatum(au->market);
+	values[1] = col_array(&x_id, INT8OID);
+	values[2] = col_array(&x_kind, TEXTOID);
+	values[3] = col_array(&x_outcome, INT4OID);
+	values[4] = col_array(&x_qty, INT8OID);
+	values[5] = col_array(&x_sets, INT4OID);
+	values[6] = col_array(&x_bids, INT8OID);
+	{
+		char		nulls[7] = {' ', ' ', ' ', ' ', ' ', ' ', ' '};
+
+		n = market_exec(&insert_executions, values, nulls, SPI_OK_INSERT_RETURNING);
+	}
+	for (i = 0; i < (int) n; i++)
+	{
+		Datum		row[16];
+		bool		rownulls[16];
+
+		heap_deform_tuple(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, row, rownulls);
+		if (out)
+			tuplestore_putvalues(out, outdesc, row, rownulls);
+	}
+
+	values[1] = col_array(&f_exec, INT8OID);
+	values[2] = col_array(&f_order, INT8OID);
+	values[3] = col_array(&f_account, INT8OID);
+	values[4] = col_array(&f_outcome, INT8OID);
+	values[5] = col_array(&f_buy, BOOLOID);
+	values[6] = col_array(&f_qty, INT8OID);
+	values[7] = col_array(&f_price, INT8OID);
+	values[8] = col_array(&f_paid, INT8OID);
+	market_exec(&insert_fills, values, NULL, SPI_OK_INSERT);
+
+	values[0] = col_array(&o_id, INT8OID);
+	values[1] = col_array(&o_qty, INT8OID);
+	values[2] = col_array(&o_escrow, INT8OID);
+	values[3] = col_array(&o_trim, INT8OID);
+	market_exec(&update_orders, values, NULL, SPI_OK_UPDATE);
+
+	if (h_account.n > 0)
+	{
+		values[0] = Int64GetDatum(au->market);
+		values[1] = col_array(&h_account, INT8OID);
+		values[2] = col_array(&h_outcome, INT8OID);
+		values[3] = col_array(&h_qty, INT8OID);
+		market_exec(&upsert_holdings, values, NULL, SPI_OK_INSERT);
+	}
+
+	values[0] = col_array(&a_id, INT8OID);
+	values[1] = col_array(&a_balance, INT8OID);
+	values[2] = col_array(&a_locked, INT8OID);
+	market_exec(&update_accounts, values, NULL, SPI_OK_UPDATE);
+
+	if (j_transfer.n > 0)
+	{
+		values[0] = Int64GetDatum(au->market);
+		values[1] = col_array(&j_transfer, INT8OID);
+		values[2] = col_array(&j_account, INT8OID);
+		values[3] = col_array(&j_amount, INT8OID);
+		values[4] = col_array(&j_after, INT8OID);
+		values[5] = col_array(&j_kind, TEXTOID);
+		values[6] = col_array(&j_exec, INT8OID);
+		market_exec(&insert_journal, values, NULL, SPI_OK_INSERT);
+	}
+}
+
+static MarketStatement collateral_balance = {
+	"SELECT balance FROM market.accounts WHERE id = $1 FOR UPDATE",
+	1, {INT8OID}
+};
+
+/*
+ * Run one auction in a market whose freeze lock the caller holds and
+ * which is open for trading.  Rows of market.executions go to out (if not
+ * NULL).  Returns the number of executions.
+ */
+static int64
+auction(const MarketRow *m, Tuplestorestate *out, TupleDesc outdesc)
+{
+	MemoryContext cxt;
+	MemoryContext old;
+	Auction		au;
+	int64		made;
+	int64		trimmed = 0;
+	int64		filled = 0;
+	int			cancelled_expired;
+	int			cancelled_ioc;
+	int			i;
+	StringInfoData payload;
+
+	cancelled_expired = market_cancel_orders(m->id, "expired", MARKET_CANCEL_EXPIRED);
+
+	cxt = AllocSetContextCreate(CurrentMemoryContext, "market auction",
+								ALLOCSET_DEFAULT_SIZES);
+	old = MemoryContextSwitchTo(cxt);
+
+	memset(&au, 0, sizeof(au));
+	au.market = m->id;
+	au.collateral = m->collateral;
+	load(&au);
+
+	for (;;)
+	{
+		run_core(&au);
+		if (lock_participants(&au))
+			break;
+	}
+	made = au.book.n_executions;
+	if (made > 0)
+	{
+		Datum		values[1] = {Int64GetDatum(au.collateral)};
+		bool		isnull;
+		int64		collateral;
+
+		market_exec(&collateral_balance, values, NULL, SPI_OK_SELECT);
+		collateral = market_get_int64(0, 1, &isnull);
+		write_results(&au, out, outdesc, &collateral);
+		for (i = 0; i < au.book.n_orders; i++)
+		{
+			trimmed += au.book.orders[i].trimmed > 0 ? 1 : 0;
+			filled += au.book.orders[i].filled;
+		}
+	}
+	MemoryContextSwitchTo(old);
+	MemoryContextDelete(cxt);
+
+	cancelled_ioc = market_cancel_orders(m->id, "ioc", MARKET_CANCEL_IOC);
+
+	if (made > 0 || cancelled_expired > 0 || cancelled_ioc > 0)
+	{
+		initStringInfo(&payload);
+		appendStringInfo(&payload,
+						 "{\"number\": %d, \"executions\": " INT64_FORMAT ", \"filled\": %s,"
+						 " \"trimmed\": " INT64_FORMAT ", \"expired\": %d, \"ioc_cancelled\": %d}",
+						 m->number, made, market_micros_to_cstring(filled), trimmed,
+						 cancelled_expired, cancelled_ioc);
+		market_event("auction", m->id, 0, payload.data);
+	}
+	return made;
+}
+
+/*
+ * Match at placement in an auto_execute market; the caller holds the
+ * freeze lock.
+ */
+void
+market_auction(const MarketRow *m)
+{
+	auction(m, NULL, NULL);
+}
+
+/*
+ * market.execute(market bigint) -> SETOF market.executions
+ *	  Runs the auction.  Admins and operators.  A market past its close_at
+ *	  is closed instead (and nothing matches); any other state but active
+ *	  is refused with 55000.
+ */
+PG_FUNCTION_INFO_V1(market_execute);
+Datum
+market_execute(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	int64		market;
+	MarketRow	m;
+
+	market_require_role(MARKET_ROLE_ADMIN | MARKET_ROLE_OPERATOR, "run auctions");
+	market = market_id_arg(fcinfo, 0, "market");
+	InitMaterializedSRF(fcinfo, 0);
+
+	SPI_connect();
+	market_lock(market, MARKET_LOCK_FREEZE);
+	m = market_fetch(market);
+	if (strcmp(m.state, "active") == 0 && market_past_close(&m))
+		market_catch_up(&m);
+	else
+	{
+		market_require_trading(&m);
+		auction(&m, rsinfo->setResult, rsinfo->setDesc);
+	}
+	SPI_finish();
+
+	return (Datum) 0;
+}
+
+/*
+ * market.execute_all() -> bigint
+ *	  Closes the markets whose close_at has passed and runs an auction in
+ *	  every active one, in market number order; returns the executions
+ *	  made.  For pg_cron.  Admins and operators.
+ */
+PG_FUNCTION_INFO_V1(market_execute_all);
+Datum
+market_execute_all(PG_FUNCTION_ARGS)
+{
+	int64		total = 0;
+	int64	   *ids;
+	uint64		n;
+	uint64		i;
+	bool		isnull;
+
+	market_require_role(MARKET_ROLE_ADMIN | MARKET_ROLE_OPERATOR, "run auctions");
+
+	SPI_connect();
+	n = market_exec(&active_markets, NULL, NULL, SPI_OK_SELECT);
+	ids = palloc(sizeof(int64) * (n + 1));
+	for (i = 0; i < n; i++)
+		ids[i] = market_get_int64(i, 1, &isnull);
+	for (i = 0; i < n; i++)
+	{
+		MarketRow	m;
+
+		market_lock(ids[i], MARKET_LOCK_FREEZE);
+		if (!market_read(ids[i], &m))
+			continue;
+		market_catch_up(&m);
+		if (strcmp(m.state, "active") == 0)
+			total += auction(&m, NULL, NULL);
+	}
+	SPI_finish();
+
+	PG_RETURN_INT64(total);
+}

@@ -1,0 +1,280 @@
+/*
+ * test_match.c
+ *	  Hand-computed cases for the matching core (src/match.c): the seed's
+ *	  triangle, one of each kind of match, pro-rata remainders, ties,
+ *	  the order of candidates, and trimming.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "escrow.h"
+#include "match.h"
+#include "unit.h"
+
+#define C(x)	((int64_t) ((x) * 1000000.0 + 0.5))	/* exact for the literals used */
+#define MAXN	8
+#define MAXO	16
+
+typedef struct Fixture
+{
+	MatchBook	book;
+	MatchOrder	orders[MAXO];
+	MatchAccount accounts[MAXO];
+	int64_t		holdings[MAXO * MAXN];
+} Fixture;
+
+static void
+setup(Fixture *f, int n_outcomes)
+{
+	memset(f, 0, sizeof(*f));
+	f->book.n_outcomes = n_outcomes;
+	f->book.orders = f->orders;
+	f->book.accounts = f->accounts;
+	f->book.holdings = f->holdings;
+}
+
+/* One account per order; its free cash after escrow is "spare". */
+static int
+add(Fixture *f, int64_t id, int outcome, int is_buy, int64_t qty, int64_t price,
+	int64_t spare)
+{
+	int			i = f->book.n_orders++;
+	MatchOrder *o = &f->orders[i];
+
+	f->book.n_accounts = f->book.n_orders;
+	o->id = id;
+	o->account = i;
+	o->outcome = outcome;
+	o->is_buy = is_buy;
+	o->quantity = qty;
+	o->price = price;
+	f->accounts[i].id = 100 + i;
+	f->accounts[i].order = i;
+	f->accounts[i].free_cash = spare;
+	return i;
+}
+
+static void
+hold(Fixture *f, int order, int outcome, int64_t qty)
+{
+	f->holdings[order * f->book.n_outcomes + outcome] = qty;
+}
+
+static void
+escrows(Fixture *f)
+{
+	int			i;
+
+	for (i = 0; i < f->book.n_orders; i++)
+	{
+		MatchOrder *o = &f->orders[i];
+
+		o->escrow = escrow_of(o->is_buy, o->quantity, o->price,
+							  f->holdings[o->account * f->book.n_outcomes + o->outcome]);
+	}
+}
+
+static int64_t
+paid(Fixture *f, int order)
+{
+	int			i;
+	int64_t		sum = 0;
+
+	for (i = 0; i < f->book.n_fills; i++)
+		if (f->book.fills[i].order == order)
+			sum += f->book.fills[i].paid;
+	return sum;
+}
+
+int
+main(void)
+{
+	Fixture		f;
+	int			a,
+				b,
+				c,
+				d;
+	MatchKind	kind;
+	int32_t		outcome;
+
+	/*
+	 * The seed's triangle: three outcomes, buys at 0.40, 0.35 and 0.30 sum
+	 * to 1.05.  Ten sets are minted; the 0.05 surplus goes back pro-rata:
+	 * each pays bid / 1.05.  Exact shares 3.8095238, 3.3333333, 2.8571428;
+	 * floors sum to 9.999998 and the two largest remainders (.857, .810)
+	 * get the last two micro-units.
+	 */
+	setup(&f, 3);
+	a = add(&f, 1, 0, 1, C(10), C(0.40), 0);
+	b = add(&f, 2, 1, 1, C(10), C(0.35), 0);
+	c = add(&f, 3, 2, 1, C(10), C(0.30), 0);
+	escrows(&f);
+	CHECK(match_run(&f.book) == 1, "triangle: one execution");
+	CHECK(f.book.executions[0].kind == MATCH_SYNTHETIC, "triangle: it is a synthetic (mint) match");
+	CHECK(f.book.executions[0].quantity == C(10) && f.book.executions[0].bids == C(1.05),
+		  "triangle: 10 sets at bids summing to 1.05");
+	CHECK(paid(&f, a) == 3809524 && paid(&f, b) == 3333333 && paid(&f, c) == 2857143,
+		  "triangle: pays 3.809524, 3.333333, 2.857143 (largest remainder)");
+	CHECK(paid(&f, a) + paid(&f, b) + paid(&f, c) == C(10), "triangle: the legs pay exactly 10.00");
+	CHECK(f.book.collateral_delta == C(10), "triangle: collateral grows by the 10 sets minted");
+	CHECK(f.holdings[0 * 3 + 0] == C(10) && f.holdings[1 * 3 + 1] == C(10) && f.holdings[2 * 3 + 2] == C(10),
+		  "triangle: each buyer holds 10 of its outcome");
+	CHECK(f.accounts[a].free_cash == C(4) - 3809524,
+		  "triangle: the 0.40 buyer gets back its surplus share (0.190476)");
+	match_free_output(&f.book);
+
+	/*
+	 * Direct, naked seller: buy YES 10 at 0.60, sell YES 10 at 0.55.
+	 * S = 0.60 + 0.45 = 1.05.  Buyer pays 10 x 0.60 / 1.05 = 5.714286
+	 * (rounded up by the larger remainder), seller 4.285714: its
+	 * effective price is 1 - 0.4285714 = 0.571429, above its 0.55 ask.
+	 */
+	setup(&f, 2);
+	a = add(&f, 1, 0, 1, C(10), C(0.60), 0);
+	b = add(&f, 2, 0, 0, C(10), C(0.55), 0);
+	escrows(&f);
+	CHECK(match_run(&f.book) == 1 && f.book.executions[0].kind == MATCH_DIRECT,
+		  "direct: one direct match");
+	CHECK(paid(&f, a) == 5714286 && paid(&f, b) == 4285714, "direct: buyer 5.714286, seller 4.285714");
+	CHECK(f.holdings[0 * 2 + 0] == C(10) && f.holdings[1 * 2 + 1] == C(10),
+		  "direct: buyer holds 10 YES, the naked seller 10 NO (short YES)");
+	CHECK(f.book.collateral_delta == C(10) && f.book.n_redemptions == 0,
+		  "direct: 10 sets minted, none redeemed");
+	CHECK(f.orders[a].quantity == 0 && f.orders[b].quantity == 0 &&
+		  f.orders[a].escrow == 0 && f.orders[b].escrow == 0,
+		  "direct: both orders filled, no escrow left");
+	match_free_output(&f.book);
+
+	/*
+	 * Direct, covered seller: the seller holds 10 YES (and someone else 10
+	 * NO).  After the match it holds YES and NO: the 10 sets are redeemed,
+	 * it nets 10 - 4.285714 = 5.714286 and collateral is unchanged.
+	 */
+	setup(&f, 2);
+	a = add(&f, 1, 0, 1, C(10), C(0.60), 0);
+	b = add(&f, 2, 0, 0, C(10), C(0.55), 0);
+	c = add(&f, 3, 1, 1, C(1), C(0.01), 0);	/* holds the NO side, bids far away */
+	hold(&f, b, 0, C(10));
+	hold(&f, c, 1, C(10));
+	escrows(&f);
+	CHECK(f.orders[b].escrow == 0, "covered: a sell covered by holdings needs no escrow");
+	CHECK(match_run(&f.book) == 1, "covered: one execution");
+	CHECK(f.book.n_redemptions == 1 && f.book.redemptions[0].account == b &&
+		  f.book.redemptions[0].sets == C(10), "covered: the seller's 10 complete sets are redeemed");
+	CHECK(f.accounts[b].cash_delta == C(10) - 4285714, "covered: the seller nets 5.714286");
+	CHECK(f.book.collateral_delta == 0, "covered: minted 10, redeemed 10");
+	CHECK(f.holdings[b * 2 + 0] == 0 && f.holdings[b * 2 + 1] == 0, "covered: the seller holds nothing");
+	match_free_output(&f.book);
+
+	/*
+	 * Merge: three sellers, each holding 10 of its outcome, ask 0.30 each
+	 * (sum 0.90 <= 1).  K = 2, bids 0.70 each, S = 2.10: each pays
+	 * 10 x 2 x 0.70 / 2.10 = 6.6666667; residue 2 micro-units go to the
+	 * lower ids on the tie.  Each then holds a complete set of 10 and is
+	 * paid 10: nets 3.333333 or 3.333334.  Collateral shrinks by 10.
+	 */
+	setup(&f, 3);
+	a = add(&f, 1, 0, 0, C(10), C(0.30), 0);
+	b = add(&f, 2, 1, 0, C(10), C(0.30), 0);
+	c = add(&f, 3, 2, 0, C(10), C(0.30), 0);
+	hold(&f, a, 0, C(10));
+	hold(&f, b, 1, C(10));
+	hold(&f, c, 2, C(10));
+	escrows(&f);
+	CHECK(match_run(&f.book) == 1 && f.book.executions[0].kind == MATCH_MERGE &&
+		  f.book.executions[0].sets == 2, "merge: one merge, K = N - 1 = 2");
+	CHECK(paid(&f, a) == 6666667 && paid(&f, b) == 6666667 && paid(&f, c) == 6666666,
+		  "merge: pays 6.666667, 6.666667, 6.666666 (ties to the lower id)");
+	CHECK(f.accounts[a].cash_delta == 3333333 && f.accounts[c].cash_delta == 3333334,
+		  "merge: each seller nets its effective price times 10");
+	CHECK(f.book.collateral_delta == -C(10), "merge: collateral gives back the 10 sets burned");
+	match_free_output(&f.book);
+
+	/*
+	 * Pro-rata with remainders: three buyers of 1 at 0.50 against one
+	 * seller of 2 at 0.50.  Each buyer gets 2/3: 0.666666 + the two
+	 * micro-units left to the two lower ids.
+	 */
+	setup(&f, 2);
+	a = add(&f, 30, 0, 1, C(1), C(0.50), 0);
+	b = add(&f, 10, 0, 1, C(1), C(0.50), 0);
+	c = add(&f, 20, 0, 1, C(1), C(0.50), 0);
+	d = add(&f, 40, 0, 0, C(2), C(0.50), 0);
+	escrows(&f);
+	CHECK(match_run(&f.book) == 1, "pro-rata: one execution");
+	CHECK(f.orders[b].filled == 666667 && f.orders[c].filled == 666667 && f.orders[a].filled == 666666,
+		  "pro-rata: 0.666667 to ids 10 and 20, 0.666666 to id 30");
+	CHECK(f.orders[d].filled == C(2), "pro-rata: the seller fills completely");
+	CHECK(f.orders[a].quantity == 333334 && f.orders[a].escrow == escrow_buy(333334, C(0.5)),
+		  "pro-rata: the remainder keeps its escrow, recomputed");
+	match_free_output(&f.book);
+
+	/*
+	 * Ties between kinds: buy YES 0.60 / sell YES 0.60 (direct, surplus 0)
+	 * and buy NO 0.40 with the YES buy (synthetic, surplus 0): direct
+	 * goes first.
+	 */
+	setup(&f, 2);
+	a = add(&f, 1, 0, 1, C(5), C(0.60), 0);
+	b = add(&f, 2, 0, 0, C(5), C(0.60), 0);
+	c = add(&f, 3, 1, 1, C(5), C(0.40), 0);
+	escrows(&f);
+	CHECK(match_book_crosses(&f.book, &kind, &outcome) && kind == MATCH_DIRECT,
+		  "ties: a direct match beats a synthetic one of equal surplus");
+	match_run(&f.book);
+	CHECK(f.book.executions[0].kind == MATCH_DIRECT && f.book.n_executions == 1,
+		  "ties: the direct match fills, and then nothing crosses");
+	match_free_output(&f.book);
+
+	/* Greatest surplus first: a synthetic at 1.10 beats a direct at 0.05. */
+	setup(&f, 2);
+	a = add(&f, 1, 0, 1, C(5), C(0.70), 0);
+	b = add(&f, 2, 0, 0, C(5), C(0.65), 0);
+	c = add(&f, 3, 1, 1, C(5), C(0.40), 0);
+	escrows(&f);
+	CHECK(match_book_crosses(&f.book, &kind, &outcome) && kind == MATCH_SYNTHETIC,
+		  "order: the candidate with the greatest surplus per set goes first");
+	match_free_output(&f.book);
+
+	/* Lower outcome first among equal direct matches. */
+	setup(&f, 3);
+	add(&f, 1, 2, 1, C(1), C(0.50), 0);
+	add(&f, 2, 2, 0, C(1), C(0.50), 0);
+	add(&f, 3, 1, 1, C(1), C(0.50), 0);
+	add(&f, 4, 1, 0, C(1), C(0.50), 0);
+	escrows(&f);
+	CHECK(match_book_crosses(&f.book, &kind, &outcome) && kind == MATCH_DIRECT && outcome == 1,
+		  "ties: among equal direct matches the lower outcome goes first");
+	match_free_output(&f.book);
+
+	/* Nothing crosses: no executions, nothing changes. */
+	setup(&f, 2);
+	a = add(&f, 1, 0, 1, C(5), C(0.40), C(1));
+	b = add(&f, 2, 0, 0, C(5), C(0.45), C(1));
+	escrows(&f);
+	CHECK(match_run(&f.book) == 0 && f.orders[a].quantity == C(5) && f.accounts[a].free_cash == C(1),
+		  "a book that does not cross is left alone");
+	match_free_output(&f.book);
+
+	/*
+	 * Trimming: a buyer of 2 micro-contracts at 0.50 (escrow 1 micro-unit,
+	 * no free cash) fills 1 against a seller of 1.  The shares tie at 0.5
+	 * and the lower id, the buyer, pays the micro-unit; its remaining
+	 * micro-contract would still need 1 of escrow it no longer has, so the
+	 * remainder is trimmed as dust.  Nobody's cash goes negative.
+	 */
+	setup(&f, 2);
+	a = add(&f, 1, 0, 1, 2, C(0.50), 0);
+	b = add(&f, 2, 0, 0, 1, C(0.50), 0);
+	escrows(&f);
+	CHECK(f.orders[a].escrow == 1, "trim: escrow of 2 micro-contracts at 0.5 is 1 (rounded up)");
+	match_run(&f.book);
+	CHECK(paid(&f, a) == 1 && paid(&f, b) == 0, "trim: the tie gives the micro-unit to the older order");
+	CHECK(f.orders[a].filled == 1 && f.orders[a].trimmed == 1 && f.orders[a].quantity == 0,
+		  "trim: the buyer's uncovered remainder is trimmed");
+	CHECK(f.accounts[a].free_cash == 0 && f.accounts[b].free_cash >= 0,
+		  "trim: no account's available cash goes negative");
+	match_free_output(&f.book);
+
+	return UNIT_DONE();
+}
