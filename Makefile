@@ -38,7 +38,8 @@ ISOLATION_OPTS = --inputdir=test --outputdir=. --load-extension=market
 PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
 
 EXTRA_CLEAN = results output_iso regression.diffs regression.out \
-	test/unit/*.o test/unit/test_snowflake test/unit/test_escrow test/unit/test_match test/listen/listen_events
+	test/unit/*.o test/unit/test_snowflake test/unit/test_escrow test/unit/test_match test/unit/test_match_props \
+	test/fuzz/fuzz_match test/fuzz/crash-* test/listen/listen_events
 
 # Debian keeps one pg_config per major version; prefer PostgreSQL 15's.
 ifeq ($(wildcard /usr/lib/postgresql/15/bin/pg_config),)
@@ -56,7 +57,7 @@ all:
 	@exit 1
 endif
 
-.PHONY: deps test demo unit bench
+.PHONY: deps test demo unit bench fuzz
 
 # Install missing Debian packages (needs root and the Debian mirror).
 deps:
@@ -73,10 +74,26 @@ test/unit/test_escrow: test/unit/test_escrow.c src/escrow.c src/escrow.h
 test/unit/test_match: test/unit/test_match.c src/match.c src/match.h src/escrow.c src/escrow.h
 	$(CC) $(UNIT_CFLAGS) -o $@ test/unit/test_match.c src/match.c src/escrow.c
 
-unit: test/unit/test_snowflake test/unit/test_escrow test/unit/test_match
+test/unit/test_match_props: test/unit/test_match_props.c test/unit/match_check.h src/match.c src/match.h src/escrow.c src/escrow.h
+	$(CC) $(UNIT_CFLAGS) -Itest/unit -o $@ test/unit/test_match_props.c src/match.c src/escrow.c
+
+unit: test/unit/test_snowflake test/unit/test_escrow test/unit/test_match test/unit/test_match_props
 	test/unit/test_snowflake
 	test/unit/test_escrow
 	test/unit/test_match
+	test/unit/test_match_props
+
+# The libFuzzer target of the matching core (needs clang).  `make fuzz`
+# grows test/fuzz/corpus; `make test` runs a short session on a copy.
+FUZZ_SECONDS ?= 60
+FUZZ_CORPUS ?= test/fuzz/corpus
+test/fuzz/fuzz_match: test/fuzz/fuzz_match.c test/unit/match_check.h src/match.c src/match.h src/escrow.c src/escrow.h
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-Isrc -Itest/unit test/fuzz/fuzz_match.c src/match.c src/escrow.c -o $@
+
+fuzz: test/fuzz/fuzz_match
+	test/fuzz/fuzz_match -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
+		-artifact_prefix=test/fuzz/ $(FUZZ_CORPUS)
 
 test: deps
 	@sh test/run.sh

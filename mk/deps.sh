@@ -12,6 +12,9 @@ command -v pg_prove >/dev/null 2>&1                   || need="$need libtap-pars
 command -v pg_virtualenv >/dev/null 2>&1              || need="$need postgresql-common"
 command -v gcc >/dev/null 2>&1                        || need="$need gcc"
 command -v make >/dev/null 2>&1                       || need="$need make"
+command -v clang >/dev/null 2>&1                      || need="$need clang"
+[ -n "$(ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a 2>/dev/null)" ] ||
+	need="$need libclang-rt-14-dev"
 
 [ -z "$need" ] && exit 0
 

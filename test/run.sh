@@ -14,6 +14,18 @@ make -s PG_CONFIG="$PG_CONFIG" install >/dev/null
 echo "=== C unit tests"
 make -s PG_CONFIG="$PG_CONFIG" unit
 
+echo "=== fuzzing the matching core (short session on a copy of the corpus)"
+fuzzdir=$(mktemp -d)
+cp -r test/fuzz/corpus/. "$fuzzdir/"
+make -s PG_CONFIG="$PG_CONFIG" fuzz FUZZ_SECONDS=${FUZZ_SECONDS:-20} FUZZ_CORPUS="$fuzzdir" 2>&1 |
+	grep -E "^#[0-9]+ +DONE|^Done|ERROR|SUMMARY|crash" || true
+rm -rf "$fuzzdir"
+# libFuzzer exits non-zero and leaves crash-* behind when a property fails
+if ls test/fuzz/crash-* >/dev/null 2>&1; then
+	echo "the fuzzer found a failing book: test/fuzz/crash-*"
+	exit 1
+fi
+
 echo "=== server suites (throwaway cluster)"
 pg_virtualenv -v 15 \
 	-o shared_preload_libraries=market \
