@@ -1,17 +1,22 @@
 #!/bin/sh
-# make bench: throughput of market's cash calls against pgbench's own TPC-B
-# script, measured in the same run on the same throwaway cluster, printed
-# as ratios (absolute numbers on a shared machine are noise).
-#
-#   deposits, one account per client    must scale like TPC-B: no shared row
-#   deposits, every client on one account  serialized by that account's row
-#   deposits with market.notify off     what NOTIFY's commit lock costs
-#
-# Environment: CLIENTS (default 8), SECONDS (default 10).
+# make bench: every benchmark of SPEC section 17, each printed as a ratio
+# against a baseline measured in the same run (absolute times on a shared
+# machine are noise).
+#   1. the pure matching core: ns per order on 100,000 and 1,000,000 orders
+#   2. deposits and place_order against pgbench's TPC-B, same clients
+#   3. execute() on crossing books of 10,000 and 100,000 orders against the
+#      set-based floor, and its growth
 set -eu
 cd "$(dirname "$0")/.."
 PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
 make -s PG_CONFIG="$PG_CONFIG"
 make -s PG_CONFIG="$PG_CONFIG" install >/dev/null
+
+echo "== the matching core alone"
+cc -std=c99 -O2 -Isrc -o bench/core_bench bench/core_bench.c src/match.c src/escrow.c
+bench/core_bench 100000
+bench/core_bench 1000000
+
+echo "== throughput against pgbench TPC-B, and execute() against the floor"
 pg_virtualenv -v 15 -o shared_preload_libraries=market -o max_connections=100 \
-	sh bench/cash.sh "$($PG_CONFIG --bindir)"
+	sh -c 'sh bench/pgbench.sh "$0" && sh bench/execute.sh' "$($PG_CONFIG --bindir)"

@@ -80,6 +80,43 @@ SELECT number, state, open_orders FROM market.market_overview ORDER BY number;
 SELECT label, balance, locked, available FROM market.account_balances WHERE kind = 'user' ORDER BY label;
 
 \echo
+\echo '== Matching =='
+\echo '-- Three traders each bid on one outcome of the final; nobody sells.'
+\echo '-- 0.40 + 0.35 + 0.30 = 1.05 >= 1: together they buy complete sets.'
+SELECT market.create_account('carol') AS carol \gset
+SELECT market.deposit(:carol, 100) AS carol_balance;
+SELECT market.replace_order(:bob, market.outcome_id(:final, 2), 'buy', 10, 0.35) > 0 AS bob_replaced;
+SELECT market.place_order(:alice, market.outcome_id(:final, 1), 'buy', 10, 0.40) > 0 AS alice_placed;
+SELECT market.place_order(:carol, market.outcome_id(:final, 3), 'buy', 10, 0.30) > 0 AS carol_placed;
+SELECT market_number, outcome_label, side, price, quantity FROM market.order_book
+ WHERE market_number = 2 ORDER BY outcome_number;
+\echo '-- execute() runs the call auction: a synthetic (triangle) match mints'
+\echo '-- 10 complete sets; the 0.05 surplus goes back pro-rata to the bids.'
+SELECT kind, quantity, sets, bids, surplus FROM market.execute(:final);
+SELECT a.label, o.label AS outcome, f.side, f.quantity * 0.000001 AS quantity,
+	   f.price * 0.000001 AS effective_price, f.paid * 0.000001 AS paid
+  FROM market.fills f JOIN market.accounts a ON a.id = f.account
+  JOIN market.outcomes o ON o.id = f.outcome ORDER BY o.number;
+\echo '-- A covered sell: alice sells the 10 "home" she now holds to dave.'
+SELECT market.create_account('dave') AS dave \gset
+SELECT market.deposit(:dave, 100) AS dave_balance;
+SELECT market.place_order(:alice, market.outcome_id(:final, 1), 'sell', 10, 0.45) > 0 AS alice_sells;
+SELECT market.place_order(:dave, market.outcome_id(:final, 1), 'buy', 10, 0.50) > 0 AS dave_buys;
+SELECT kind, quantity, bids, surplus FROM market.execute(:final);
+SELECT a.label, f.side, f.quantity * 0.000001 AS quantity, f.price * 0.000001 AS effective_price
+  FROM market.fills f JOIN market.accounts a ON a.id = f.account
+  JOIN market.executions x ON x.id = f.execution AND x.kind = 'direct' ORDER BY f.side;
+\echo '-- Holdings, and the collateral behind them (1.00 per complete set).'
+SELECT a.label, o.label AS outcome, h.quantity * 0.000001 AS contracts
+  FROM market.holdings h JOIN market.accounts a ON a.id = h.account
+  JOIN market.outcomes o ON o.id = h.outcome WHERE h.quantity > 0 ORDER BY o.number, a.label;
+SELECT number, collateral FROM market.market_overview WHERE number = 2;
+\echo '-- Every match is one journal transfer.'
+SELECT j.kind, j.label, j.amount, j.balance_before, j.balance_after
+  FROM market.account_journal j WHERE j.kind IN ('mint', 'trade', 'redeem') ORDER BY j.transfer, j.amount;
+SELECT label, balance, locked, available FROM market.account_balances WHERE kind = 'user' ORDER BY label;
+
+\echo
 \echo '-- The invariants hold (no rows = healthy).'
 SELECT * FROM market.check_invariants();
 \pset footer on

@@ -150,18 +150,26 @@ BEGIN
 				  DETAIL = format('Its entries sum to %s.', bad.total * 0.000001);
 	END IF;
 
+	-- The chain: each new entry follows the one before it on its account,
+	-- a new one of the same statement or else the last one already there
+	-- (one index probe per account, not per entry).
 	SELECT n.transfer, n.account, n.amount, n.balance_after, a.kind,
-		   coalesce(p.balance_after, 0) AS previous INTO bad
-	  FROM new_entries n
+		   coalesce(n.prev_new, p.balance_after, 0) AS previous INTO bad
+	  FROM (SELECT e.*,
+				   lag(e.balance_after) OVER w AS prev_new,
+				   row_number() OVER w AS rn
+			  FROM new_entries e
+			WINDOW w AS (PARTITION BY e.account ORDER BY e.transfer)) n
 	  LEFT JOIN market.accounts a ON a.id = n.account
 	  LEFT JOIN LATERAL (SELECT j.balance_after
 						   FROM market.journal j
-						  WHERE j.account = n.account AND j.transfer < n.transfer
+						  WHERE n.rn = 1 AND a.kind NOT IN ('external', 'house')
+							AND j.account = n.account AND j.transfer < n.transfer
 						  ORDER BY j.transfer DESC
-						  LIMIT 1) p ON a.kind NOT IN ('external', 'house')
+						  LIMIT 1) p ON true
 	 WHERE a.id IS NULL
 		OR (a.kind IN ('external', 'house')) <> (n.balance_after IS NULL)
-		OR n.balance_after <> coalesce(p.balance_after, 0) + n.amount
+		OR n.balance_after <> coalesce(n.prev_new, p.balance_after, 0) + n.amount
 	 LIMIT 1;
 	IF FOUND THEN
 		IF bad.kind IS NULL THEN
@@ -334,7 +342,6 @@ CREATE TABLE market.fills (
 	PRIMARY KEY (execution, order_id)
 );
 CREATE INDEX fills_account ON market.fills (account);
-CREATE INDEX fills_market ON market.fills (market, execution);
 COMMENT ON TABLE market.fills IS
 	'every party of every execution: quantity, effective price (a sell''s is 1 minus what it paid per unit) and cash paid into the match, in micro-units';
 

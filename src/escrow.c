@@ -6,17 +6,24 @@
 
 typedef __int128 int128_t;
 
+/* Products that fit 64 bits (the usual case) avoid 128-bit division. */
 int64_t
 micro_mul_ceil(int64_t a, int64_t b)
 {
-	int128_t	p = (int128_t) a * b;
+	int64_t		p64;
 
-	return (int64_t) ((p + ESCROW_ONE - 1) / ESCROW_ONE);
+	if (!__builtin_mul_overflow(a, b, &p64) && p64 <= INT64_MAX - ESCROW_ONE)
+		return (p64 + ESCROW_ONE - 1) / ESCROW_ONE;
+	return (int64_t) (((int128_t) a * b + ESCROW_ONE - 1) / ESCROW_ONE);
 }
 
 int64_t
 micro_mul_floor(int64_t a, int64_t b)
 {
+	int64_t		p64;
+
+	if (!__builtin_mul_overflow(a, b, &p64))
+		return p64 / ESCROW_ONE;
 	return (int64_t) (((int128_t) a * b) / ESCROW_ONE);
 }
 

@@ -35,10 +35,12 @@
 #include "access/htup_details.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
+#include "access/xact.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/resowner.h"
 #include "utils/tuplestore.h"
 
 #include "escrow.h"
@@ -51,11 +53,17 @@ static MarketStatement load_outcomes = {
 	1, {INT8OID}
 };
 
+/*
+ * The book in the order the core walks it (each side best price first,
+ * then the older order), so the core need not sort it and account i,
+ * owner of order i, sits next to its neighbours in memory.
+ */
 static MarketStatement load_book = {
 	"SELECT o.id, o.account, o.outcome, o.side = 'buy', o.price, o.quantity, o.escrow,"
 	"       a.balance - a.locked"
 	"  FROM market.orders o JOIN market.accounts a ON a.id = o.account"
-	" WHERE o.market = $1 AND o.status = 'open'",
+	" WHERE o.market = $1 AND o.status = 'open'"
+	" ORDER BY o.outcome, o.side, CASE WHEN o.side = 'buy' THEN -o.price ELSE o.price END, o.id",
 	1, {INT8OID}
 };
 
@@ -73,6 +81,12 @@ static MarketStatement lock_accounts = {
 	1, {INT8ARRAYOID}
 };
 
+static MarketStatement lock_accounts_nowait = {
+	"SELECT id, balance, locked FROM market.accounts"
+	" WHERE id = ANY ($1) ORDER BY id FOR UPDATE NOWAIT",
+	1, {INT8ARRAYOID}
+};
+
 static MarketStatement insert_executions = {
 	"INSERT INTO market.executions (id, market, kind, outcome, quantity, sets, bids, surplus)"
 	" SELECT u.id, $1, u.kind, NULLIF(u.outcome, 0), u.quantity * 0.000001, u.sets,"
@@ -81,7 +95,7 @@ static MarketStatement insert_executions = {
 	"                   pg_catalog.unnest($4::pg_catalog.int4[]), pg_catalog.unnest($5::pg_catalog.int8[]),"
 	"                   pg_catalog.unnest($6::pg_catalog.int4[]), pg_catalog.unnest($7::pg_catalog.int8[]))"
 	"        AS u(id, kind, outcome, quantity, sets, bids)"
-	" RETURNING *",
+	" RETURNING id, market, kind, outcome, quantity, sets, bids, surplus, created_at",
 	7, {INT8OID, INT8ARRAYOID, TEXTARRAYOID, INT4ARRAYOID, INT8ARRAYOID, INT4ARRAYOID, INT8ARRAYOID}
 };
 
@@ -178,6 +192,65 @@ col_array(Column *c, Oid elemtype)
 										   typlen, typbyval, typalign));
 }
 
+/*
+ * Reorder parallel columns by the int64 values of the first one, so that
+ * the bulk statements probe their primary keys in order rather than in
+ * book order: the same pages are visited once, and stay in cache.
+ */
+typedef struct SortPerm
+{
+	int64		key1;
+	int64		key2;
+	int			at;
+} SortPerm;
+
+static int
+cmp_perm(const void *a, const void *b)
+{
+	const SortPerm *x = a;
+	const SortPerm *y = b;
+
+	if (x->key1 != y->key1)
+		return x->key1 < y->key1 ? -1 : 1;
+	if (x->key2 != y->key2)
+		return x->key2 < y->key2 ? -1 : 1;
+	return 0;
+}
+
+static void
+sort_columns(Column *key1, Column *key2, Column **others, int nothers)
+{
+	int			n = key1->n;
+	SortPerm   *perm;
+	Datum	   *tmp;
+	int			i,
+				c;
+
+	if (n < 2)
+		return;
+	perm = palloc_extended(sizeof(SortPerm) * n, MCXT_ALLOC_HUGE);
+	for (i = 0; i < n; i++)
+	{
+		perm[i].key1 = DatumGetInt64(key1->values[i]);
+		perm[i].key2 = key2 ? DatumGetInt64(key2->values[i]) : 0;
+		perm[i].at = i;
+	}
+	qsort(perm, n, sizeof(SortPerm), cmp_perm);
+	tmp = palloc_extended(sizeof(Datum) * n, MCXT_ALLOC_HUGE);
+	for (c = -2; c < nothers; c++)
+	{
+		Column	   *col = c == -2 ? key1 : c == -1 ? key2 : others[c];
+
+		if (col == NULL)
+			continue;
+		for (i = 0; i < n; i++)
+			tmp[i] = col->values[perm[i].at];
+		memcpy(col->values, tmp, sizeof(Datum) * n);
+	}
+	pfree(tmp);
+	pfree(perm);
+}
+
 static void *
 core_alloc(size_t size)
 {
@@ -196,9 +269,25 @@ core_release(void *ptr)
 	pfree(ptr);
 }
 
-/* Index of an id in a sorted array, or -1. */
+/* Account ids sorted, with the index of each in the core's arrays. */
+typedef struct AccountIndex
+{
+	int64		id;
+	int32		index;
+} AccountIndex;
+
 static int
-find_id(const int64 *ids, int n, int64 id)
+cmp_account_index(const void *a, const void *b)
+{
+	int64		x = ((const AccountIndex *) a)->id;
+	int64		y = ((const AccountIndex *) b)->id;
+
+	return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/* The core's index of an account, or -1. */
+static int
+find_account(const AccountIndex *ix, int n, int64 id)
 {
 	int			lo = 0,
 				hi = n - 1;
@@ -207,23 +296,14 @@ find_id(const int64 *ids, int n, int64 id)
 	{
 		int			mid = lo + (hi - lo) / 2;
 
-		if (ids[mid] == id)
-			return mid;
-		if (ids[mid] < id)
+		if (ix[mid].id == id)
+			return ix[mid].index;
+		if (ix[mid].id < id)
 			lo = mid + 1;
 		else
 			hi = mid - 1;
 	}
 	return -1;
-}
-
-static int
-cmp_int64(const void *a, const void *b)
-{
-	int64		x = *(const int64 *) a;
-	int64		y = *(const int64 *) b;
-
-	return x < y ? -1 : x > y ? 1 : 0;
 }
 
 typedef struct Auction
@@ -234,13 +314,14 @@ typedef struct Auction
 	int64	   *outcome_ids;
 	/* the pristine input, kept to re-run the core */
 	MatchBook	input;
-	int64	   *account_ids;	/* sorted, parallel to input.accounts */
+	AccountIndex *accounts;		/* sorted by id */
 	/* the result */
 	MatchBook	book;
-	/* locked accounts' balance and locked, by account index; -1 = unlocked */
+	/* locked accounts' balance and locked, by account index */
 	int64	   *balance;
 	int64	   *locked;
 	bool	   *is_locked;
+	bool		nowait;			/* raise 55P03 rather than wait for a row */
 } Auction;
 
 /* Step 3: the book, its accounts' free cash and their holdings. */
@@ -270,20 +351,16 @@ load(Auction *au)
 	b->n_accounts = (int32) n;	/* one open order per account */
 	b->orders = palloc_extended(sizeof(MatchOrder) * (n + 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 	b->accounts = palloc_extended(sizeof(MatchAccount) * (n + 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
-	au->account_ids = palloc_extended(sizeof(int64) * (n + 1), MCXT_ALLOC_HUGE);
-	for (i = 0; i < n; i++)
-		au->account_ids[i] = market_get_int64(i, 2, &isnull);
-	qsort(au->account_ids, n, sizeof(int64), cmp_int64);
+	au->accounts = palloc_extended(sizeof(AccountIndex) * (n + 1), MCXT_ALLOC_HUGE);
 	for (i = 0; i < n; i++)
 	{
 		MatchOrder *o = &b->orders[i];
-		int64		account = market_get_int64(i, 2, &isnull);
 		int64		outcome = market_get_int64(i, 3, &isnull);
-		int			a = find_id(au->account_ids, (int) n, account);
 		int			j;
 
+		/* one open order per account: account i owns order i */
 		o->id = market_get_int64(i, 1, &isnull);
-		o->account = a;
+		o->account = (int32) i;
 		o->outcome = -1;
 		for (j = 0; j < au->n_outcomes; j++)
 			if (au->outcome_ids[j] == outcome)
@@ -292,22 +369,27 @@ load(Auction *au)
 		o->price = market_get_int64(i, 5, &isnull);
 		o->quantity = market_get_int64(i, 6, &isnull);
 		o->escrow = market_get_int64(i, 7, &isnull);
-		b->accounts[a].id = account;
-		b->accounts[a].free_cash = market_get_int64(i, 8, &isnull);
-		b->accounts[a].order = (int32) i;
+		b->accounts[i].id = market_get_int64(i, 2, &isnull);
+		b->accounts[i].free_cash = market_get_int64(i, 8, &isnull);
+		b->accounts[i].order = (int32) i;
+		au->accounts[i].id = b->accounts[i].id;
+		au->accounts[i].index = (int32) i;
 		if (o->outcome < 0)
 			elog(ERROR, "order " INT64_FORMAT " names an outcome of another market", o->id);
 	}
+	qsort(au->accounts, n, sizeof(AccountIndex), cmp_account_index);
 
 	b->holdings = palloc_extended(sizeof(int64) * (n + 1) * au->n_outcomes,
 								  MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 	n = market_exec(&load_holdings, values, NULL, SPI_OK_SELECT);
 	for (i = 0; i < n; i++)
 	{
-		int			a = find_id(au->account_ids, b->n_accounts, market_get_int64(i, 1, &isnull));
+		int			a = find_account(au->accounts, b->n_accounts, market_get_int64(i, 1, &isnull));
 		int64		outcome = market_get_int64(i, 2, &isnull);
 		int			j;
 
+		if (a < 0)
+			elog(ERROR, "holding of an account that has no order in the book");
 		for (j = 0; j < au->n_outcomes; j++)
 			if (au->outcome_ids[j] == outcome)
 				b->holdings[(size_t) a * au->n_outcomes + j] = market_get_int64(i, 3, &isnull);
@@ -354,29 +436,36 @@ lock_participants(Auction *au)
 {
 	MatchBook  *b = &au->book;
 	Column		ids = {0};
-	int			i;
+	int			i,
+				k;
 	uint64		n;
 	bool		stable = true;
 	Datum		values[1];
 
-	for (i = 0; i < b->n_accounts; i++)
+	for (k = 0; k < b->n_accounts; k++)
+	{
+		i = au->accounts[k].index;
 		if (!au->is_locked[i] &&
 			(b->accounts[i].cash_delta != 0 || b->orders[b->accounts[i].order].filled > 0 ||
 			 b->orders[b->accounts[i].order].trimmed > 0))
 			col_push(&ids, Int64GetDatum(b->accounts[i].id));
+	}
 	if (ids.n == 0)
 		return true;
 
-	/* account_ids is sorted, so ids is too: locks are taken in id order */
+	/* the ids are in id order, and so are the locks (ORDER BY id) */
 	values[0] = col_array(&ids, INT8OID);
-	n = market_exec(&lock_accounts, values, NULL, SPI_OK_SELECT);
+	n = market_exec(au->nowait ? &lock_accounts_nowait : &lock_accounts,
+					values, NULL, SPI_OK_SELECT);
 	for (i = 0; i < (int) n; i++)
 	{
 		bool		isnull;
-		int			a = find_id(au->account_ids, b->n_accounts, market_get_int64(i, 1, &isnull));
+		int			a = find_account(au->accounts, b->n_accounts, market_get_int64(i, 1, &isnull));
 		int64		balance = market_get_int64(i, 2, &isnull);
 		int64		locked = market_get_int64(i, 3, &isnull);
 
+		if (a < 0)
+			elog(ERROR, "locked an account that has no order in the book");
 		au->is_locked[a] = true;
 		au->balance[a] = balance;
 		au->locked[a] = locked;
@@ -517,7 +606,9 @@ write_results(Auction *au, Tuplestorestate *out, TupleDesc outdesc,
 		}
 		if (b->accounts[i].cash_delta == 0 && o->escrow == was->escrow)
 			continue;
-		Assert(au->is_locked[i]);
+		if (!au->is_locked[i])
+			elog(ERROR, "account " INT64_FORMAT " changed by the auction was not locked",
+				 b->accounts[i].id);
 		col_push(&a_id, Int64GetDatum(b->accounts[i].id));
 		col_push(&a_balance, Int64GetDatum(au->balance[i]));
 		col_push(&a_locked, Int64GetDatum(au->locked[i] + o->escrow - was->escrow));
@@ -526,6 +617,16 @@ write_results(Auction *au, Tuplestorestate *out, TupleDesc outdesc,
 	col_push(&a_balance, Int64GetDatum(collateral));
 	col_push(&a_locked, Int64GetDatum(0));
 	*collateral_balance = collateral;
+
+	{
+		Column	   *o_rest[] = {&o_qty, &o_escrow, &o_trim};
+		Column	   *h_rest[] = {&h_qty};
+		Column	   *a_rest[] = {&a_balance, &a_locked};
+
+		sort_columns(&o_id, NULL, o_rest, 3);
+		sort_columns(&h_account, &h_outcome, h_rest, 1);
+		sort_columns(&a_id, NULL, a_rest, 2);
+	}
 
 	values[0] = Int64GetDatum(au->market);
 	values[1] = col_array(&x_id, INT8OID);
@@ -539,14 +640,17 @@ write_results(Auction *au, Tuplestorestate *out, TupleDesc outdesc,
 
 		n = market_exec(&insert_executions, values, nulls, SPI_OK_INSERT_RETURNING);
 	}
-	for (i = 0; i < (int) n; i++)
+	if (out && outdesc->natts != SPI_tuptable->tupdesc->natts)
+		elog(ERROR, "market.executions does not have the columns execute() returns");
+	for (i = 0; out && i < (int) n; i++)
 	{
-		Datum		row[16];
-		bool		rownulls[16];
+		Datum		row[9];
+		bool		rownulls[9];
 
+		if (SPI_tuptable->tupdesc->natts != 9)
+			elog(ERROR, "unexpected columns returned by the executions insert");
 		heap_deform_tuple(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, row, rownulls);
-		if (out)
-			tuplestore_putvalues(out, outdesc, row, rownulls);
+		tuplestore_putvalues(out, outdesc, row, rownulls);
 	}
 
 	values[1] = col_array(&f_exec, INT8OID);
@@ -603,7 +707,7 @@ static MarketStatement collateral_balance = {
  * NULL).  Returns the number of executions.
  */
 static int64
-auction(const MarketRow *m, Tuplestorestate *out, TupleDesc outdesc)
+auction(const MarketRow *m, Tuplestorestate *out, TupleDesc outdesc, bool nowait)
 {
 	MemoryContext cxt;
 	MemoryContext old;
@@ -616,13 +720,14 @@ auction(const MarketRow *m, Tuplestorestate *out, TupleDesc outdesc)
 	int			i;
 	StringInfoData payload;
 
-	cancelled_expired = market_cancel_orders(m->id, "expired", MARKET_CANCEL_EXPIRED);
+	cancelled_expired = market_cancel_orders(m->id, "expired", MARKET_CANCEL_EXPIRED, nowait);
 
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "market auction",
 								ALLOCSET_DEFAULT_SIZES);
 	old = MemoryContextSwitchTo(cxt);
 
 	memset(&au, 0, sizeof(au));
+	au.nowait = nowait;
 	au.market = m->id;
 	au.collateral = m->collateral;
 	load(&au);
@@ -652,7 +757,7 @@ auction(const MarketRow *m, Tuplestorestate *out, TupleDesc outdesc)
 	MemoryContextSwitchTo(old);
 	MemoryContextDelete(cxt);
 
-	cancelled_ioc = market_cancel_orders(m->id, "ioc", MARKET_CANCEL_IOC);
+	cancelled_ioc = market_cancel_orders(m->id, "ioc", MARKET_CANCEL_IOC, nowait);
 
 	if (made > 0 || cancelled_expired > 0 || cancelled_ioc > 0)
 	{
@@ -674,7 +779,7 @@ auction(const MarketRow *m, Tuplestorestate *out, TupleDesc outdesc)
 void
 market_auction(const MarketRow *m)
 {
-	auction(m, NULL, NULL);
+	auction(m, NULL, NULL, false);
 }
 
 /*
@@ -703,7 +808,7 @@ market_execute(PG_FUNCTION_ARGS)
 	else
 	{
 		market_require_trading(&m);
-		auction(&m, rsinfo->setResult, rsinfo->setDesc);
+		auction(&m, rsinfo->setResult, rsinfo->setDesc, false);
 	}
 	SPI_finish();
 
@@ -711,10 +816,74 @@ market_execute(PG_FUNCTION_ARGS)
 }
 
 /*
+ * One market of execute_all(), in a subtransaction of its own and its own
+ * SPI connection (so its memory goes when it is done).  Returns its
+ * executions, or -1 if it was skipped because a lock it needed was busy.
+ */
+static int64
+execute_one(int64 market, bool nowait)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+	volatile int64 made = 0;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(caller);
+	PG_TRY();
+	{
+		MarketRow	m;
+
+		SPI_connect();
+		if (nowait && !market_try_lock(market, MARKET_LOCK_FREEZE))
+			made = -1;
+		else
+		{
+			if (!nowait)
+				market_lock(market, MARKET_LOCK_FREEZE);
+			if (market_read(market, &m))
+			{
+				market_catch_up(&m);
+				if (strcmp(m.state, "active") == 0)
+					made = auction(&m, NULL, NULL, nowait);
+			}
+		}
+		SPI_finish();
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(caller);
+		CurrentResourceOwner = owner;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(caller);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(caller);
+		CurrentResourceOwner = owner;
+		if (edata->sqlerrcode != ERRCODE_LOCK_NOT_AVAILABLE)
+			ReThrowError(edata);
+		FreeErrorData(edata);
+		made = -1;
+	}
+	PG_END_TRY();
+	return made;
+}
+
+/*
  * market.execute_all() -> bigint
  *	  Closes the markets whose close_at has passed and runs an auction in
  *	  every active one, in market number order; returns the executions
  *	  made.  For pg_cron.  Admins and operators.
+ *
+ *	  Everything happens in the caller's one transaction, so locks taken for
+ *	  one market are held while the next is matched.  To never wait while
+ *	  holding them (a trader in market 2 may hold a row market 1's auction
+ *	  locked, and wait for one that market 2's auction wants), every market
+ *	  after the first is tried without waiting: if its lock or one of its
+ *	  accounts is busy, its auction is rolled back and it is left for the
+ *	  next run (a NOTICE says so).
  */
 PG_FUNCTION_INFO_V1(market_execute_all);
 Datum
@@ -725,6 +894,7 @@ market_execute_all(PG_FUNCTION_ARGS)
 	uint64		n;
 	uint64		i;
 	bool		isnull;
+	int			skipped = 0;
 
 	market_require_role(MARKET_ROLE_ADMIN | MARKET_ROLE_OPERATOR, "run auctions");
 
@@ -733,18 +903,20 @@ market_execute_all(PG_FUNCTION_ARGS)
 	ids = palloc(sizeof(int64) * (n + 1));
 	for (i = 0; i < n; i++)
 		ids[i] = market_get_int64(i, 1, &isnull);
+	SPI_finish();
+
 	for (i = 0; i < n; i++)
 	{
-		MarketRow	m;
+		int64		made = execute_one(ids[i], i > 0);
 
-		market_lock(ids[i], MARKET_LOCK_FREEZE);
-		if (!market_read(ids[i], &m))
-			continue;
-		market_catch_up(&m);
-		if (strcmp(m.state, "active") == 0)
-			total += auction(&m, NULL, NULL);
+		if (made < 0)
+			skipped++;
+		else
+			total += made;
 	}
-	SPI_finish();
+	if (skipped > 0)
+		ereport(NOTICE,
+				(errmsg("%d busy markets were left for the next execute_all()", skipped)));
 
 	PG_RETURN_INT64(total);
 }

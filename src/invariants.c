@@ -57,28 +57,14 @@
 #include "market.h"
 #include "spi_plans.h"
 
-static MarketStatement last_balance_after = {
-	"SELECT balance_after FROM market.journal WHERE account = $1"
-	" ORDER BY transfer DESC LIMIT 1",
+/* An account's last balance_after (0 if none) and its open orders' escrow. */
+static MarketStatement account_expectations = {
+	"SELECT COALESCE((SELECT balance_after FROM market.journal WHERE account = $1"
+	"                  ORDER BY transfer DESC LIMIT 1), 0),"
+	"       (SELECT COALESCE(pg_catalog.sum(escrow), 0)::pg_catalog.int8"
+	"          FROM market.orders WHERE account = $1 AND status = 'open')",
 	1, {INT8OID}
 };
-
-static MarketStatement open_escrow = {
-	"SELECT COALESCE(pg_catalog.sum(escrow), 0)::pg_catalog.int8"
-	" FROM market.orders WHERE account = $1 AND status = 'open'",
-	1, {INT8OID}
-};
-
-/* The escrow of an account's open orders. */
-static int64
-account_escrow(int64 account)
-{
-	Datum		values[1] = {Int64GetDatum(account)};
-	bool		isnull;
-
-	market_exec(&open_escrow, values, NULL, SPI_OK_SELECT);
-	return market_get_int64(0, 1, &isnull);
-}
 
 static MarketStatement market_supply = {
 	"SELECT m.number, c.balance,"
@@ -108,6 +94,22 @@ typedef struct CheckedMarket
 } CheckedMarket;
 
 static HTAB *checked_markets = NULL;
+
+/*
+ * A subtransaction that rolls back may have undone changes a check saw, or
+ * a check that failed and was caught: forget every check, so the events
+ * that fire again at commit check again.
+ */
+static void
+forget_checks(SubXactEvent event, SubTransactionId mySubid,
+			  SubTransactionId parentSubid, void *arg)
+{
+	if (event == SUBXACT_EVENT_ABORT_SUB && checked_markets != NULL)
+	{
+		hash_destroy(checked_markets);
+		checked_markets = NULL;
+	}
+}
 
 /* The command that wrote the trigger's row, or InvalidCommandId. */
 static CommandId
@@ -142,23 +144,29 @@ check_market_supply(int64 market, CommandId written)
 	int64		collateral;
 	int64		low;
 	int64		high;
+	CommandId	checked_at;
 
 	if (checked_markets == NULL)
 	{
+		static bool registered = false;
 		HASHCTL		ctl;
 
+		if (!registered)
+		{
+			RegisterSubXactCallback(forget_checks, NULL);
+			registered = true;
+		}
 		ctl.keysize = sizeof(int64);
 		ctl.entrysize = sizeof(CheckedMarket);
 		ctl.hcxt = TopMemoryContext;
 		checked_markets = hash_create("market checked markets", 64, &ctl,
 									  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	}
-	entry = hash_search(checked_markets, &market, HASH_ENTER, &found);
+	entry = hash_search(checked_markets, &market, HASH_FIND, &found);
 	if (found && entry->lxid == MyProc->lxid &&
 		written != InvalidCommandId && written < entry->cid)
 		return;
-	entry->lxid = MyProc->lxid;
-	entry->cid = GetCurrentCommandId(false);
+	checked_at = GetCurrentCommandId(false);
 
 	if (market_exec(&market_supply, values, NULL, SPI_OK_SELECT) != 1)
 		return;					/* resolved, or gone: not this invariant */
@@ -178,6 +186,11 @@ check_market_supply(int64 market, CommandId written)
 				 errmsg("collateral of market %d does not match its complete sets", number),
 				 errdetail("The collateral is %s; %s complete sets are outstanding.",
 						   market_micros_to_cstring(collateral), market_micros_to_cstring(low))));
+
+	/* passed: remember it, so later events of rows it saw are skipped */
+	entry = hash_search(checked_markets, &market, HASH_ENTER, &found);
+	entry->lxid = MyProc->lxid;
+	entry->cid = checked_at;
 }
 
 /*
@@ -264,9 +277,9 @@ market_account_check(PG_FUNCTION_ARGS)
 			check_market_supply(market_get_int64(0, 1, &isnull), row_command(slot));
 	}
 	values[0] = Int64GetDatum(account);
-	expected = 0;
-	if (market_exec(&last_balance_after, values, NULL, SPI_OK_SELECT) == 1)
-		expected = market_get_int64(0, 1, &isnull);
+	market_exec(&account_expectations, values, NULL, SPI_OK_SELECT);
+	expected = market_get_int64(0, 1, &isnull);
+	escrow = market_get_int64(0, 2, &isnull);
 	if (balance != expected)
 		ereport(ERROR,
 				(errcode(ERRCODE_MARKET_INVARIANT_VIOLATED),
@@ -275,7 +288,6 @@ market_account_check(PG_FUNCTION_ARGS)
 				 errdetail("The balance is %s; the journal says %s.",
 						   market_micros_to_cstring(balance),
 						   market_micros_to_cstring(expected))));
-	escrow = account_escrow(account);
 	if (locked != escrow)
 		ereport(ERROR,
 				(errcode(ERRCODE_MARKET_INVARIANT_VIOLATED),

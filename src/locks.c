@@ -37,14 +37,30 @@
 
 #define MARKET_LOCKTAG_FIELD4	0x4D4B
 
+static void
+market_locktag(LOCKTAG *tag, int64 market)
+{
+	SET_LOCKTAG_ADVISORY(*tag, MyDatabaseId,
+						 (uint32) ((uint64) market >> 32),
+						 (uint32) market,
+						 MARKET_LOCKTAG_FIELD4);
+}
+
 void
 market_lock(int64 market, LOCKMODE mode)
 {
 	LOCKTAG		tag;
 
-	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId,
-						 (uint32) ((uint64) market >> 32),
-						 (uint32) market,
-						 MARKET_LOCKTAG_FIELD4);
+	market_locktag(&tag, market);
 	(void) LockAcquire(&tag, mode, false, false);
+}
+
+/* Take the lock if it is free right now; never wait. */
+bool
+market_try_lock(int64 market, LOCKMODE mode)
+{
+	LOCKTAG		tag;
+
+	market_locktag(&tag, market);
+	return LockAcquire(&tag, mode, false, true) != LOCKACQUIRE_NOT_AVAIL;
 }

@@ -79,6 +79,7 @@ extern void market_idempotency_record(int64 account, text *key,
 #define MARKET_LOCK_TRADE	RowExclusiveLock
 #define MARKET_LOCK_FREEZE	ExclusiveLock
 extern void market_lock(int64 market, LOCKMODE mode);
+extern bool market_try_lock(int64 market, LOCKMODE mode);
 
 /* markets.c */
 #define MARKET_MAX_OUTCOMES 256
@@ -113,7 +114,8 @@ typedef enum MarketCancel
 	MARKET_CANCEL_IOC			/* ioc orders (after an auction) */
 } MarketCancel;
 
-extern int	market_cancel_orders(int64 market, const char *reason, MarketCancel which);
+extern int	market_cancel_orders(int64 market, const char *reason, MarketCancel which,
+								 bool nowait);
 
 /* execute.c */
 extern void market_auction(const MarketRow *m);

@@ -89,6 +89,13 @@ typedef struct Rank
 	int32_t		slot;
 } Rank;
 
+typedef struct BookKey
+{
+	int64_t		key;			/* best first: -price for bids, price for asks */
+	int64_t		id;
+	int32_t		slot;
+} BookKey;
+
 typedef struct Engine
 {
 	MatchBook  *book;
@@ -154,16 +161,87 @@ book_release(MatchBook *b, void *ptr)
 	} while (0)
 
 static int
-rank_cmp(const void *a, const void *b)
+book_key_cmp(const void *a, const void *b)
 {
-	const Rank *x = a;
-	const Rank *y = b;
+	const BookKey *x = a;
+	const BookKey *y = b;
 
 	if (x->key != y->key)
-		return x->key > y->key ? -1 : 1;
+		return x->key < y->key ? -1 : 1;
 	if (x->id != y->id)
 		return x->id < y->id ? -1 : 1;
 	return 0;
+}
+
+/* Does a come before b: the larger key, then the lower id? */
+static inline bool
+rank_before(const Rank *a, const Rank *b)
+{
+	return a->key > b->key || (a->key == b->key && a->id < b->id);
+}
+
+static inline void
+rank_swap(Rank *a, Rank *b)
+{
+	Rank		t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+/*
+ * Reorder r[0..n) so that its first k elements are the k that come first
+ * in rank order (quickselect; average O(n)).  Ids are unique, so the order
+ * is total and the set chosen is exactly the one a full sort would put
+ * first: largest remainder, ties to the lower id.
+ */
+static void
+select_first(Rank *r, int32_t n, int32_t k)
+{
+	int32_t		lo = 0;
+	int32_t		hi = n - 1;
+
+	if (k <= 0 || k >= n)
+		return;
+	while (lo < hi)
+	{
+		int32_t		mid = lo + (hi - lo) / 2;
+		Rank		pivot;
+		int32_t		i,
+					j;
+
+		/* median of three as pivot */
+		if (rank_before(&r[mid], &r[lo]))
+			rank_swap(&r[mid], &r[lo]);
+		if (rank_before(&r[hi], &r[lo]))
+			rank_swap(&r[hi], &r[lo]);
+		if (rank_before(&r[hi], &r[mid]))
+			rank_swap(&r[hi], &r[mid]);
+		pivot = r[mid];
+
+		i = lo;
+		j = hi;
+		while (i <= j)
+		{
+			while (rank_before(&r[i], &pivot))
+				i++;
+			while (rank_before(&pivot, &r[j]))
+				j--;
+			if (i <= j)
+			{
+				rank_swap(&r[i], &r[j]);
+				i++;
+				j--;
+			}
+		}
+		/* now r[lo..j] come first, r[i..hi] after, r[j+1..i-1] == pivot */
+		if (k - 1 <= j)
+			hi = j;
+		else if (k - 1 >= i)
+			lo = i;
+		else
+			return;
+	}
 }
 
 /* The bid an order makes for its bundle, per unit. */
@@ -200,7 +278,7 @@ engine_init(Engine *e, MatchBook *b)
 {
 	int32_t		i;
 	int32_t    *counts;
-	Rank	   *ranks;
+	BookKey    *keys;
 	int32_t		nsides = b->n_outcomes * 2;
 
 	memset(e, 0, sizeof(*e));
@@ -244,26 +322,36 @@ engine_init(Engine *e, MatchBook *b)
 	}
 	book_release(b, counts);
 
-	ranks = e->ranks;
+	/*
+	 * Each side in book order: best price first, then the older order.  A
+	 * caller that loads the book sorted (execute does) pays only for the
+	 * check.
+	 */
+	keys = book_alloc(b, sizeof(BookKey) * (size_t) (b->n_orders + 1));
 	for (i = 0; i < nsides; i++)
 	{
 		Side	   *s = &e->sides[i];
 		bool		buy = (i % 2) == 0;
+		bool		sorted = true;
 		int32_t		j;
 
 		for (j = 0; j < s->n; j++)
 		{
 			const MatchOrder *o = &b->orders[s->orders[j]];
 
-			/* best first: highest bid, lowest ask */
-			ranks[j].key = buy ? o->price : -o->price;
-			ranks[j].id = o->id;
-			ranks[j].slot = s->orders[j];
+			keys[j].key = buy ? -o->price : o->price;
+			keys[j].id = o->id;
+			keys[j].slot = s->orders[j];
+			if (j > 0 && book_key_cmp(&keys[j - 1], &keys[j]) > 0)
+				sorted = false;
 		}
-		qsort(ranks, (size_t) s->n, sizeof(Rank), rank_cmp);
+		if (sorted)
+			continue;
+		qsort(keys, (size_t) s->n, sizeof(BookKey), book_key_cmp);
 		for (j = 0; j < s->n; j++)
-			s->orders[j] = ranks[j].slot;
+			s->orders[j] = keys[j].slot;
 	}
+	book_release(b, keys);
 	return true;
 }
 
@@ -377,6 +465,22 @@ split_level(Engine *e, Side *s, int64_t amount, int32_t nfills)
 	int64_t		given = 0;
 	int32_t		i;
 
+	if (s->total == amount)
+	{
+		/* the whole level fills: every order its whole quantity */
+		for (i = s->begin; i < s->end; i++)
+		{
+			int32_t		oi = s->orders[i];
+
+			if (orders[oi].quantity == 0)
+				continue;
+			e->fill_order[nfills] = oi;
+			e->fill_qty[nfills] = orders[oi].quantity;
+			nfills++;
+		}
+		return nfills;
+	}
+
 	for (i = s->begin; i < s->end; i++)
 	{
 		int32_t		oi = s->orders[i];
@@ -398,8 +502,10 @@ split_level(Engine *e, Side *s, int64_t amount, int32_t nfills)
 	}
 	if (given < amount)
 	{
-		qsort(e->ranks, (size_t) nranks, sizeof(Rank), rank_cmp);
-		for (i = 0; given < amount; i++, given++)
+		int32_t		residue = (int32_t) (amount - given);
+
+		select_first(e->ranks, nranks, residue);
+		for (i = 0; i < residue; i++)
 			e->fill_qty[e->ranks[i].slot]++;
 	}
 	return nfills;
@@ -413,7 +519,7 @@ redeem(MatchBook *b, int32_t account, int32_t execution)
 	int64_t		sets = h[0];
 	int32_t		j;
 
-	for (j = 1; j < b->n_outcomes; j++)
+	for (j = 1; j < b->n_outcomes && sets > 0; j++)
 		if (h[j] < sets)
 			sets = h[j];
 	if (sets <= 0)
@@ -442,9 +548,18 @@ settle_escrow(Engine *e, int32_t oi)
 	MatchBook  *b = e->book;
 	MatchOrder *o = &b->orders[oi];
 	MatchAccount *a = &b->accounts[o->account];
-	int64_t		held = b->holdings[(size_t) o->account * (size_t) b->n_outcomes + o->outcome];
-	int64_t		escrow = escrow_of(o->is_buy, o->quantity, o->price, held);
+	int64_t		held;
+	int64_t		escrow;
 
+	if (o->quantity == 0)
+	{
+		/* filled: no escrow left, and nothing to trim */
+		a->free_cash += o->escrow;
+		o->escrow = 0;
+		return;
+	}
+	held = b->holdings[(size_t) o->account * (size_t) b->n_outcomes + o->outcome];
+	escrow = escrow_of(o->is_buy, o->quantity, o->price, held);
 	a->free_cash += o->escrow - escrow;
 	o->escrow = escrow;
 	if (a->free_cash < 0)
@@ -532,8 +647,10 @@ run_match(Engine *e, const Candidate *c)
 	}
 	if (given < whole)
 	{
-		qsort(e->ranks, (size_t) nranks, sizeof(Rank), rank_cmp);
-		for (i = 0; given < whole; i++, given++)
+		int32_t		residue = (int32_t) (whole - given);
+
+		select_first(e->ranks, nranks, residue);
+		for (i = 0; i < residue; i++)
 			e->fill_paid[e->ranks[i].slot]++;
 	}
 

@@ -65,10 +65,16 @@ static MarketStatement lock_account = {
 	1, {INT8OID}
 };
 
-static MarketStatement open_order = {
-	"SELECT id, escrow FROM market.orders"
-	" WHERE account = $1 AND market = $2 AND status = 'open'",
-	2, {INT8OID, INT8OID}
+/*
+ * The account's open orders, one per market.  Deliberately by account
+ * alone: with "AND market = $2" the planner may pick the book index
+ * (market, ...) and scan a whole market's book per call, and a generic
+ * plan made while the table was small keeps that choice until the next
+ * ANALYZE.  Only orders_one_open (account, market) serves this query.
+ */
+static MarketStatement open_orders_of_account = {
+	"SELECT id, escrow, market FROM market.orders WHERE account = $1 AND status = 'open'",
+	1, {INT8OID}
 };
 
 static MarketStatement holding = {
@@ -104,7 +110,7 @@ static MarketStatement cancel_book = {
 	"    FROM (SELECT id, escrow FROM market.orders"
 	"           WHERE market = $1 AND status = 'open'"
 	"             AND ($3 = 'all'"
-	"                  OR ($3 = 'expired' AND expires_at <= pg_catalog.clock_timestamp())"
+	"                  OR ($3 = 'expired' AND expires_at <= $4)"
 	"                  OR ($3 = 'ioc' AND time_in_force = 'ioc'))) old"
 	"   WHERE o.id = old.id"
 	"  RETURNING o.id, o.account, old.escrow AS released),"
@@ -119,17 +125,28 @@ static MarketStatement cancel_book = {
 	"                                      'released', c.released * 0.000001)"
 	"   FROM cancelled c ORDER BY c.id"
 	" RETURNING id, name, market, account, payload::pg_catalog.text",
-	3, {INT8OID, TEXTOID, TEXTOID}
+	4, {INT8OID, TEXTOID, TEXTOID, TIMESTAMPTZOID}
 };
 
 static MarketStatement lock_book_accounts = {
 	"SELECT id FROM market.accounts WHERE id IN"
 	" (SELECT account FROM market.orders WHERE market = $1 AND status = 'open'"
 	"     AND ($2 = 'all'"
-	"          OR ($2 = 'expired' AND expires_at <= pg_catalog.clock_timestamp())"
+	"          OR ($2 = 'expired' AND expires_at <= $3)"
 	"          OR ($2 = 'ioc' AND time_in_force = 'ioc')))"
 	" ORDER BY id FOR UPDATE",
-	2, {INT8OID, TEXTOID}
+	3, {INT8OID, TEXTOID, TIMESTAMPTZOID}
+};
+
+/* The same, for a caller that must not wait (execute_all). */
+static MarketStatement lock_book_accounts_nowait = {
+	"SELECT id FROM market.accounts WHERE id IN"
+	" (SELECT account FROM market.orders WHERE market = $1 AND status = 'open'"
+	"     AND ($2 = 'all'"
+	"          OR ($2 = 'expired' AND expires_at <= $3)"
+	"          OR ($2 = 'ioc' AND time_in_force = 'ioc')))"
+	" ORDER BY id FOR UPDATE NOWAIT",
+	3, {INT8OID, TEXTOID, TIMESTAMPTZOID}
 };
 
 /* A required text argument that must be one of the given words. */
@@ -264,13 +281,18 @@ lock_trader_account(int64 account, const char *action)
 static int64
 find_open_order(int64 account, int64 market, int64 *escrow)
 {
-	Datum		values[2] = {Int64GetDatum(account), Int64GetDatum(market)};
+	Datum		values[1] = {Int64GetDatum(account)};
 	bool		isnull;
+	uint64		n = market_exec(&open_orders_of_account, values, NULL, SPI_OK_SELECT);
+	uint64		i;
 
-	if (market_exec(&open_order, values, NULL, SPI_OK_SELECT) == 0)
-		return 0;
-	*escrow = market_get_int64(0, 2, &isnull);
-	return market_get_int64(0, 1, &isnull);
+	for (i = 0; i < n; i++)
+		if (market_get_int64(i, 3, &isnull) == market)
+		{
+			*escrow = market_get_int64(i, 2, &isnull);
+			return market_get_int64(i, 1, &isnull);
+		}
+	return 0;
 }
 
 static void
@@ -525,20 +547,26 @@ market_cancel_order(PG_FUNCTION_ARGS)
  * Cancel a market's open orders and release their escrow, in one pass:
  * all of them (a market leaving trading), the expired gtd ones, or the
  * ioc ones (after an auction).  Caller holds the market's freeze lock.
+ * With nowait, a busy account row raises 55P03 instead of waiting.
  * Returns the number cancelled.
  */
 int
-market_cancel_orders(int64 market, const char *reason, MarketCancel which)
+market_cancel_orders(int64 market, const char *reason, MarketCancel which,
+					 bool nowait)
 {
 	static const char *const which_names[] = {"all", "expired", "ioc"};
-	Datum		values[3];
+	TimestampTz now = GetCurrentTimestamp();
+	Datum		values[4];
 	uint64		n;
 
 	values[0] = Int64GetDatum(market);
 	values[1] = CStringGetTextDatum(which_names[which]);
-	market_exec(&lock_book_accounts, values, NULL, SPI_OK_SELECT);
+	values[2] = TimestampTzGetDatum(now);
+	market_exec(nowait ? &lock_book_accounts_nowait : &lock_book_accounts,
+				values, NULL, SPI_OK_SELECT);
 	values[1] = CStringGetTextDatum(reason);
 	values[2] = CStringGetTextDatum(which_names[which]);
+	values[3] = TimestampTzGetDatum(now);
 	n = market_exec(&cancel_book, values, NULL, SPI_OK_INSERT_RETURNING);
 	market_notify_rows();
 	return (int) n;

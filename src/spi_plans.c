@@ -6,6 +6,11 @@
  * parameter types, kept in CacheMemoryContext with SPI_keepplan, checked
  * with SPI_plan_is_valid before each use and re-prepared if an object it
  * depended on changed.  Plans are per backend; nothing here is shared.
+ *
+ * SPI returns from every call in its procedure context; these wrappers
+ * switch back to the caller's, so that a caller working in a short-lived
+ * context of its own (an auction) keeps allocating there.  The result,
+ * SPI_tuptable, lives in SPI's context until SPI_finish.
  */
 #include "postgres.h"
 
@@ -17,6 +22,8 @@
 static void
 prepare(MarketStatement *stmt)
 {
+	MemoryContext caller = CurrentMemoryContext;
+
 	if (stmt->plan != NULL && !SPI_plan_is_valid(stmt->plan))
 	{
 		SPI_freeplan(stmt->plan);
@@ -33,16 +40,19 @@ prepare(MarketStatement *stmt)
 			elog(ERROR, "SPI_keepplan failed");
 		stmt->plan = plan;
 	}
+	MemoryContextSwitchTo(caller);
 }
 
 uint64
 market_exec(MarketStatement *stmt, Datum *values, const char *nulls,
 			int expected_ret)
 {
+	MemoryContext caller = CurrentMemoryContext;
 	int			ret;
 
 	prepare(stmt);
 	ret = SPI_execute_plan(stmt->plan, values, nulls, false, 0);
+	MemoryContextSwitchTo(caller);
 	if (ret != expected_ret)
 		elog(ERROR, "SPI_execute_plan returned %s for \"%s\"",
 			 SPI_result_code_string(ret), stmt->sql);
@@ -57,12 +67,14 @@ market_exec(MarketStatement *stmt, Datum *values, const char *nulls,
 uint64
 market_exec_latest(MarketStatement *stmt, Datum *values, const char *nulls)
 {
+	MemoryContext caller = CurrentMemoryContext;
 	int			ret;
 
 	prepare(stmt);
 	ret = SPI_execute_snapshot(stmt->plan, values, nulls,
 							   GetLatestSnapshot(), InvalidSnapshot,
 							   true, false, 0);
+	MemoryContextSwitchTo(caller);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "SPI_execute_snapshot returned %s for \"%s\"",
 			 SPI_result_code_string(ret), stmt->sql);
