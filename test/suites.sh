@@ -27,6 +27,11 @@ if ! sh test/listen/run.sh; then
 	failed="$failed listen"
 fi
 
+echo "=== backup and restore"
+if ! sh test/backup/run.sh; then
+	failed="$failed backup"
+fi
+
 echo "=== pgbench: concurrent cash movements and ids"
 if ! sh test/pgbench/run.sh "$BINDIR"; then
 	failed="$failed pgbench"
