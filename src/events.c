@@ -102,6 +102,15 @@ market_event(const char *name, int64 market, int64 account,
 		send_notification(id, name, market, account, payload_json);
 }
 
+/* The notification of an event row the caller wrote itself. */
+void
+market_event_notify(int64 id, const char *name, int64 market, int64 account,
+					const char *payload_json)
+{
+	if (market_notify)
+		send_notification(id, name, market, account, payload_json);
+}
+
 /*
  * Send the notifications of event rows a set-based INSERT ... RETURNING id,
  * name, market, account, payload::text just wrote (SPI_tuptable).

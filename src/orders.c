@@ -55,14 +55,19 @@ typedef struct OrderRequest
 } OrderRequest;
 
 static MarketStatement outcome_market = {
-	"SELECT market, number FROM market.outcomes WHERE id = $1",
+	"SELECT o.market, o.number, m.auto_execute"
+	"  FROM market.outcomes o JOIN market.markets m ON m.id = o.market"
+	" WHERE o.id = $1",
 	1, {INT8OID}
 };
 
+/* $2: the outcome whose holding is wanted too (0 for none) */
 static MarketStatement lock_account = {
-	"SELECT kind, owner::pg_catalog.oid, balance, locked FROM market.accounts"
-	" WHERE id = $1 FOR UPDATE",
-	1, {INT8OID}
+	"SELECT a.kind, a.owner::pg_catalog.oid, a.balance, a.locked,"
+	"       COALESCE((SELECT h.quantity FROM market.holdings h"
+	"                  WHERE h.account = a.id AND h.outcome = $2), 0)"
+	"  FROM market.accounts a WHERE a.id = $1 FOR UPDATE OF a",
+	2, {INT8OID, INT8OID}
 };
 
 /*
@@ -77,23 +82,24 @@ static MarketStatement open_orders_of_account = {
 	1, {INT8OID}
 };
 
-static MarketStatement holding = {
-	"SELECT quantity FROM market.holdings WHERE account = $1 AND outcome = $2",
-	2, {INT8OID, INT8OID}
-};
-
 static MarketStatement close_order = {
 	"UPDATE market.orders SET status = 'cancelled', cancel_reason = $2, escrow = 0,"
 	" closed_at = pg_catalog.now() WHERE id = $1",
 	2, {INT8OID, TEXTOID}
 };
 
+/* The order, its account's locked cash ($11 more) and its event, at once. */
 static MarketStatement insert_order = {
-	"INSERT INTO market.orders (id, account, market, outcome, side, price, quantity,"
-	" original, escrow, time_in_force, expires_at)"
-	" VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10)",
-	10, {INT8OID, INT8OID, INT8OID, INT8OID, TEXTOID, INT8OID, INT8OID, INT8OID,
-		TEXTOID, TIMESTAMPTZOID}
+	"WITH placed AS ("
+	"  INSERT INTO market.orders (id, account, market, outcome, side, price, quantity,"
+	"                             original, escrow, time_in_force, expires_at)"
+	"  VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10)),"
+	" reserved AS ("
+	"  UPDATE market.accounts SET locked = locked + $11 WHERE id = $2 AND $11 <> 0)"
+	" INSERT INTO market.events (id, name, market, account, payload)"
+	" VALUES ($12, $13, $3, $2, $14::pg_catalog.jsonb)",
+	14, {INT8OID, INT8OID, INT8OID, INT8OID, TEXTOID, INT8OID, INT8OID, INT8OID,
+		TEXTOID, TIMESTAMPTZOID, INT8OID, INT8OID, TEXTOID, TEXTOID}
 };
 
 static MarketStatement add_locked = {
@@ -249,13 +255,17 @@ typedef struct LockedAccount
 	Oid			owner;
 	int64		balance;
 	int64		locked;
+	int64		held;			/* of the outcome asked for */
 } LockedAccount;
 
-/* Lock a trader's account row and check the caller may act for it. */
+/*
+ * Lock a trader's account row, read its holding of an outcome (0: none
+ * asked), and check the caller may act for it.
+ */
 static LockedAccount
-lock_trader_account(int64 account, const char *action)
+lock_trader_account(int64 account, int64 outcome, const char *action)
 {
-	Datum		values[1] = {Int64GetDatum(account)};
+	Datum		values[2] = {Int64GetDatum(account), Int64GetDatum(outcome)};
 	LockedAccount a;
 	char	   *kind;
 	bool		isnull;
@@ -268,6 +278,7 @@ lock_trader_account(int64 account, const char *action)
 		a.owner = InvalidOid;
 	a.balance = market_get_int64(0, 3, &isnull);
 	a.locked = market_get_int64(0, 4, &isnull);
+	a.held = market_get_int64(0, 5, &isnull);
 	if (strcmp(kind, "user") != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -320,8 +331,8 @@ static int64
 place(OrderRequest *r, bool replace)
 {
 	const char *function = replace ? "replace_order" : "place_order";
-	Datum		values[10];
-	char		nulls[10];
+	Datum		values[14];
+	char		nulls[14];
 	bool		isnull;
 	int64		market;
 	int32		outcome_number;
@@ -333,6 +344,7 @@ place(OrderRequest *r, bool replace)
 	int64		held = 0;
 	int64		escrow;
 	int64		id;
+	int64		event;
 	StringInfoData payload;
 
 	values[0] = Int64GetDatum(r->outcome);
@@ -348,8 +360,8 @@ place(OrderRequest *r, bool replace)
 	 * upgrade from the trade lock would deadlock two concurrent placers.
 	 * auto_execute never changes, so reading it before the lock is safe.
 	 */
-	m = market_fetch(market);
-	market_lock(market, m.auto_execute ? MARKET_LOCK_FREEZE : MARKET_LOCK_TRADE);
+	market_lock(market, DatumGetBool(market_get_datum(0, 3, &isnull))
+				? MARKET_LOCK_FREEZE : MARKET_LOCK_TRADE);
 	m = market_fetch(market);
 	market_require_trading(&m);
 
@@ -371,7 +383,8 @@ place(OrderRequest *r, bool replace)
 							market_micros_to_cstring(r->amount))));
 	}
 
-	a = lock_trader_account(r->account, "place orders");
+	a = lock_trader_account(r->account, r->outcome, "place orders");
+	held = a.held;
 
 	if (r->key)
 	{
@@ -395,11 +408,6 @@ place(OrderRequest *r, bool replace)
 				 errmsg("account " INT64_FORMAT " has no open order in market %d to replace",
 						r->account, m.number)));
 
-	values[0] = Int64GetDatum(r->account);
-	values[1] = Int64GetDatum(r->outcome);
-	if (market_exec(&holding, values, NULL, SPI_OK_SELECT) == 1)
-		held = market_get_int64(0, 1, &isnull);
-
 	escrow = escrow_of(r->is_buy, r->quantity, r->price, held);
 	if (escrow > a.balance - a.locked + released)
 		ereport(ERROR,
@@ -413,6 +421,19 @@ place(OrderRequest *r, bool replace)
 		cancel_one(old_order, "replaced");
 
 	id = market_snowflake_next();
+	event = market_snowflake_next();
+	initStringInfo(&payload);
+	appendStringInfo(&payload,
+					 "{\"order\": \"" INT64_FORMAT "\", \"outcome\": %d, \"side\": \"%s\","
+					 " \"quantity\": %s, \"price\": %s, \"escrow\": %s, \"time_in_force\": \"%s\"",
+					 id, outcome_number, r->is_buy ? "buy" : "sell",
+					 market_micros_to_cstring(r->quantity),
+					 market_micros_to_cstring(r->price),
+					 market_micros_to_cstring(escrow), r->time_in_force);
+	if (old_order != 0)
+		appendStringInfo(&payload, ", \"replaces\": \"" INT64_FORMAT "\"", old_order);
+	appendStringInfoChar(&payload, '}');
+
 	memset(nulls, ' ', sizeof(nulls));
 	values[0] = Int64GetDatum(id);
 	values[1] = Int64GetDatum(r->account);
@@ -425,25 +446,16 @@ place(OrderRequest *r, bool replace)
 	values[8] = CStringGetTextDatum(r->time_in_force);
 	values[9] = TimestampTzGetDatum(r->expires_at);
 	nulls[9] = r->has_expires ? ' ' : 'n';
+	values[10] = Int64GetDatum(escrow - released);
+	values[11] = Int64GetDatum(event);
+	values[12] = CStringGetTextDatum(replace ? "order_replaced" : "order_placed");
+	values[13] = CStringGetTextDatum(payload.data);
 	market_exec(&insert_order, values, nulls, SPI_OK_INSERT);
-	change_locked(r->account, escrow - released);
+	market_event_notify(event, replace ? "order_replaced" : "order_placed", market,
+						r->account, payload.data);
 
 	if (r->key)
 		market_idempotency_record(r->account, r->key, request, id);
-
-	initStringInfo(&payload);
-	appendStringInfo(&payload,
-					 "{\"order\": \"" INT64_FORMAT "\", \"outcome\": %d, \"side\": \"%s\","
-					 " \"quantity\": %s, \"price\": %s, \"escrow\": %s, \"time_in_force\": \"%s\"",
-					 id, outcome_number, r->is_buy ? "buy" : "sell",
-					 market_micros_to_cstring(r->quantity),
-					 market_micros_to_cstring(r->price),
-					 market_micros_to_cstring(escrow), r->time_in_force);
-	if (old_order != 0)
-		appendStringInfo(&payload, ", \"replaces\": \"" INT64_FORMAT "\"", old_order);
-	appendStringInfoChar(&payload, '}');
-	market_event(replace ? "order_replaced" : "order_placed", market, r->account,
-				 payload.data);
 
 	if (m.auto_execute)
 		market_auction(&m);
@@ -523,7 +535,7 @@ market_cancel_order(PG_FUNCTION_ARGS)
 				 errmsg("market %d is %s", m.number, state),
 				 errdetail("Its orders were cancelled when it left trading.")));
 
-	lock_trader_account(account, "cancel orders");
+	lock_trader_account(account, 0, "cancel orders");
 	order = find_open_order(account, market, &released);
 	if (order == 0)
 		ereport(ERROR,
