@@ -6,17 +6,23 @@
  *	  1. take the market's freeze lock (locks.c): no order is placed or
  *		 cancelled in the market, and no other auction runs in it, until we
  *		 commit; auctions in other markets are not affected;
- *	  2. cancel expired gtd orders;
- *	  3. load the book with its owners' free cash in one scan, and their
- *		 holdings in another;
- *	  4. run the pure core (match.c) in memory;
- *	  5. lock the accounts that took part, in id order, and re-read their
- *		 cash; if any has less free cash than the core assumed (a concurrent
- *		 withdrawal or order elsewhere), run the core again with the fresh
- *		 figures, locking any new participants, until it is stable;
- *	  6. write everything with one statement per table: executions, fills,
- *		 orders, holdings, accounts, journal, events; then cancel what is
- *		 left of ioc orders.
+ *	  2. load the book with its owners' free cash in one scan (expired gtd
+ *		 orders marked, and kept out of the match), and their holdings in
+ *		 another;
+ *	  3. run the pure core (match.c) in memory;
+ *	  4. lock, in one statement in id order, the accounts that took part and
+ *		 the owners of the orders to cancel (expired gtd, unfilled ioc), and
+ *		 re-read their cash; if a participant has less free cash than the
+ *		 core assumed (a concurrent withdrawal or order elsewhere), run the
+ *		 core again with the fresh figures, locking any newcomers, until it
+ *		 is stable;
+ *	  5. write everything with one statement per table: executions, fills,
+ *		 orders, holdings, accounts, journal, events; then cancel the expired
+ *		 gtd orders and what is left of ioc orders, whose rows are locked.
+ *
+ * Taking every account lock of an auction in one ordered statement is what
+ * keeps two auctions sharing accounts from deadlocking; only the rare
+ * re-run takes a second batch.
  *
  * Cash: each execution is one journal transfer, one entry per account
  * whose cash it changed (what the account paid into the match, less the
@@ -60,11 +66,12 @@ static MarketStatement load_outcomes = {
  */
 static MarketStatement load_book = {
 	"SELECT o.id, o.account, o.outcome, o.side = 'buy', o.price, o.quantity, o.escrow,"
-	"       a.balance - a.locked"
+	"       a.balance - a.locked,"
+	"       o.time_in_force = 'gtd' AND o.expires_at <= $2, o.time_in_force = 'ioc'"
 	"  FROM market.orders o JOIN market.accounts a ON a.id = o.account"
 	" WHERE o.market = $1 AND o.status = 'open'"
 	" ORDER BY o.outcome, o.side, CASE WHEN o.side = 'buy' THEN -o.price ELSE o.price END, o.id",
-	1, {INT8OID}
+	2, {INT8OID, TIMESTAMPTZOID}
 };
 
 static MarketStatement load_holdings = {
@@ -321,14 +328,17 @@ typedef struct Auction
 	int64	   *balance;
 	int64	   *locked;
 	bool	   *is_locked;
+	bool	   *expired;		/* by account index: its gtd order expired */
+	bool	   *ioc;			/* by account index: its order is ioc */
+	TimestampTz asof;			/* the auction's "now", for expiry */
 	bool		nowait;			/* raise 55P03 rather than wait for a row */
 } Auction;
 
-/* Step 3: the book, its accounts' free cash and their holdings. */
+/* Step 2: the book, its accounts' free cash and their holdings. */
 static void
 load(Auction *au)
 {
-	Datum		values[1] = {Int64GetDatum(au->market)};
+	Datum		values[2] = {Int64GetDatum(au->market), TimestampTzGetDatum(au->asof)};
 	uint64		n;
 	uint64		i;
 	bool		isnull;
@@ -352,6 +362,8 @@ load(Auction *au)
 	b->orders = palloc_extended(sizeof(MatchOrder) * (n + 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 	b->accounts = palloc_extended(sizeof(MatchAccount) * (n + 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 	au->accounts = palloc_extended(sizeof(AccountIndex) * (n + 1), MCXT_ALLOC_HUGE);
+	au->expired = palloc_extended(sizeof(bool) * (n + 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	au->ioc = palloc_extended(sizeof(bool) * (n + 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 	for (i = 0; i < n; i++)
 	{
 		MatchOrder *o = &b->orders[i];
@@ -374,6 +386,10 @@ load(Auction *au)
 		b->accounts[i].order = (int32) i;
 		au->accounts[i].id = b->accounts[i].id;
 		au->accounts[i].index = (int32) i;
+		au->expired[i] = DatumGetBool(market_get_datum(i, 9, &isnull));
+		au->ioc[i] = DatumGetBool(market_get_datum(i, 10, &isnull));
+		if (au->expired[i])
+			o->quantity = 0;	/* cancelled after the auction, never matched */
 		if (o->outcome < 0)
 			elog(ERROR, "order " INT64_FORMAT " names an outcome of another market", o->id);
 	}
@@ -426,8 +442,20 @@ run_core(Auction *au)
 	match_run(b);
 }
 
+/* Did account i take part in the auction? */
+static bool
+participant(const MatchBook *b, int i)
+{
+	const MatchOrder *o = &b->orders[b->accounts[i].order];
+
+	return b->accounts[i].cash_delta != 0 || o->filled > 0 || o->trimmed > 0;
+}
+
 /*
- * Step 5: lock the accounts that took part.  Returns true if every one was
+ * Step 4: lock the accounts that took part, and the owners of the orders
+ * the auction will cancel (expired gtd, unfilled ioc), in one statement in
+ * id order.  A later round (only when a participant's cash moved) locks
+ * the newcomers in a second statement.  Returns true if every one was
  * already locked with the free cash the core used; otherwise updates the
  * input and returns false so the caller runs the core again.
  */
@@ -446,8 +474,8 @@ lock_participants(Auction *au)
 	{
 		i = au->accounts[k].index;
 		if (!au->is_locked[i] &&
-			(b->accounts[i].cash_delta != 0 || b->orders[b->accounts[i].order].filled > 0 ||
-			 b->orders[b->accounts[i].order].trimmed > 0))
+			(participant(b, i) || au->expired[i] ||
+			 (au->ioc[i] && b->orders[b->accounts[i].order].quantity > 0)))
 			col_push(&ids, Int64GetDatum(b->accounts[i].id));
 	}
 	if (ids.n == 0)
@@ -469,7 +497,7 @@ lock_participants(Auction *au)
 		au->is_locked[a] = true;
 		au->balance[a] = balance;
 		au->locked[a] = locked;
-		if (balance - locked != au->input.accounts[a].free_cash)
+		if (participant(b, a) && balance - locked != au->input.accounts[a].free_cash)
 		{
 			au->input.accounts[a].free_cash = balance - locked;
 			stable = false;
@@ -480,7 +508,7 @@ lock_participants(Auction *au)
 
 static const char *const kind_names[] = {"direct", "synthetic", "merge"};
 
-/* Step 6: write the auction's results; returns the executions' rows. */
+/* Step 5: write the auction's results; returns the executions' rows. */
 static void
 write_results(Auction *au, Tuplestorestate *out, TupleDesc outdesc,
 			  int64 *collateral_balance)
@@ -720,14 +748,13 @@ auction(const MarketRow *m, Tuplestorestate *out, TupleDesc outdesc, bool nowait
 	int			i;
 	StringInfoData payload;
 
-	cancelled_expired = market_cancel_orders(m->id, "expired", MARKET_CANCEL_EXPIRED, nowait);
-
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "market auction",
 								ALLOCSET_DEFAULT_SIZES);
 	old = MemoryContextSwitchTo(cxt);
 
 	memset(&au, 0, sizeof(au));
 	au.nowait = nowait;
+	au.asof = GetCurrentTimestamp();
 	au.market = m->id;
 	au.collateral = m->collateral;
 	load(&au);
@@ -757,7 +784,10 @@ auction(const MarketRow *m, Tuplestorestate *out, TupleDesc outdesc, bool nowait
 	MemoryContextSwitchTo(old);
 	MemoryContextDelete(cxt);
 
-	cancelled_ioc = market_cancel_orders(m->id, "ioc", MARKET_CANCEL_IOC, nowait);
+	/* their owners were locked with the participants */
+	cancelled_expired = market_cancel_orders(m->id, "expired", MARKET_CANCEL_EXPIRED,
+											 nowait, au.asof);
+	cancelled_ioc = market_cancel_orders(m->id, "ioc", MARKET_CANCEL_IOC, nowait, au.asof);
 
 	if (made > 0 || cancelled_expired > 0 || cancelled_ioc > 0)
 	{

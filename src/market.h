@@ -115,7 +115,7 @@ typedef enum MarketCancel
 } MarketCancel;
 
 extern int	market_cancel_orders(int64 market, const char *reason, MarketCancel which,
-								 bool nowait);
+								 bool nowait, TimestampTz asof);
 
 /* execute.c */
 extern void market_auction(const MarketRow *m);

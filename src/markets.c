@@ -222,7 +222,7 @@ market_catch_up(MarketRow *row)
 {
 	if (strcmp(market_effective_state(row), row->state) == 0)
 		return;
-	market_cancel_orders(row->id, "market closed", MARKET_CANCEL_ALL, false);
+	market_cancel_orders(row->id, "market closed", MARKET_CANCEL_ALL, false, 0);
 	write_state(row, "closed", "market_closed", "close_at");
 }
 
@@ -268,7 +268,7 @@ transition(FunctionCallInfo fcinfo, const char *verb, const char *const *from,
 						market_effective_state(&row))));
 
 	if (strcmp(to, "closed") == 0)
-		market_cancel_orders(market, "market closed", MARKET_CANCEL_ALL, false);
+		market_cancel_orders(market, "market closed", MARKET_CANCEL_ALL, false, 0);
 	write_state(&row, to, event, NULL);
 	SPI_finish();
 }

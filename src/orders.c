@@ -559,15 +559,16 @@ market_cancel_order(PG_FUNCTION_ARGS)
  * Cancel a market's open orders and release their escrow, in one pass:
  * all of them (a market leaving trading), the expired gtd ones, or the
  * ioc ones (after an auction).  Caller holds the market's freeze lock.
- * With nowait, a busy account row raises 55P03 instead of waiting.
+ * With nowait, a busy account row raises 55P03 instead of waiting.  asof
+ * is the instant gtd orders are expired against (0: now).
  * Returns the number cancelled.
  */
 int
 market_cancel_orders(int64 market, const char *reason, MarketCancel which,
-					 bool nowait)
+					 bool nowait, TimestampTz asof)
 {
 	static const char *const which_names[] = {"all", "expired", "ioc"};
-	TimestampTz now = GetCurrentTimestamp();
+	TimestampTz now = asof != 0 ? asof : GetCurrentTimestamp();
 	Datum		values[4];
 	uint64		n;
 

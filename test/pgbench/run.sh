@@ -71,6 +71,61 @@ END
 \$\$;
 SQL
 
+# Trading: clients replace orders in two markets that share every account,
+# run auctions in either, and deposit, all at once.  Deadlocks or
+# serialization failures would be retried (--max-tries) and counted;
+# none may fail for good, and the ledger must balance afterwards.
+psql -X -q -v ON_ERROR_STOP=1 -d $DB <<'SQL' >/dev/null
+-- A trader's order: replace it, or place it if it filled; an account that
+-- another client just gave an order, or that is out of cash, sits this
+-- one out.  Those are trading outcomes; anything else is a failure.
+CREATE FUNCTION trade(account bigint, outcome bigint, side text, quantity numeric, price numeric)
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+	BEGIN
+		PERFORM market.replace_order(account, outcome, side, quantity, price);
+	EXCEPTION WHEN no_data_found THEN
+		PERFORM market.place_order(account, outcome, side, quantity, price);
+	END;
+EXCEPTION WHEN unique_violation OR SQLSTATE 'MK001' THEN
+	NULL;
+END
+$$;
+SQL
+psql -X -q -v ON_ERROR_STOP=1 -d $DB \
+	-c "SELECT market.deposit(market.create_account('trader' || i), 1000) FROM generate_series(1, 20) i" \
+	-c "SELECT market.create_market('one', ARRAY['YES', 'NO']), market.create_market('two', ARRAY['YES', 'NO'])" \
+	-c "SELECT market.place_order(a.id, market.outcome_id(market.market_id(m), 1), 'buy', 1, 0.10)
+	      FROM market.accounts a, generate_series(1, 2) m WHERE a.label LIKE 'trader%'" >/dev/null
+"$BINDIR/pgbench" -n -c $CLIENTS -j 2 -t 300 --max-tries=10 -D accounts=20 \
+	-f "$HERE/trade.sql@6" -f "$HERE/auction.sql@2" -f "$HERE/trade_deposit.sql@1" $DB \
+	> /tmp/market_pgbench_trade.log 2>&1 || {
+	cat /tmp/market_pgbench_trade.log
+	echo "pgbench trading run failed"
+	exit 1
+}
+grep -E "number of (transactions actually processed|failed|transactions retried)" /tmp/market_pgbench_trade.log || true
+psql -X -q -v ON_ERROR_STOP=1 -d $DB <<SQL
+DO \$\$
+DECLARE
+	failed text;
+	violations int;
+	total numeric;
+BEGIN
+	SELECT count(*) INTO violations FROM market.check_invariants();
+	IF violations > 0 THEN
+		RAISE EXCEPTION 'check_invariants() found % violations after trading', violations;
+	END IF;
+	SELECT sum(balance) INTO total FROM market.account_balances WHERE kind IN ('user', 'collateral');
+	IF total <> -market.balance(1) THEN
+		RAISE EXCEPTION 'traders and collateral hold %, external gave %', total, -market.balance(1);
+	END IF;
+	RAISE NOTICE 'trading: % executions in 2 markets, % conserved, invariants hold',
+		(SELECT count(*) FROM market.executions), total;
+END
+\$\$;
+SQL
+
 "$BINDIR/pgbench" -n -c $CLIENTS -j 2 -t 200 -f "$HERE/snowflake.sql" $DB \
 	> /tmp/market_pgbench_ids.log 2>&1 || {
 	cat /tmp/market_pgbench_ids.log
