@@ -23,6 +23,7 @@ OBJS = \
 	src/markets.o \
 	src/orders.o \
 	src/match.o \
+	src/positions.o \
 	src/execute.o \
 	src/invariants.o
 
@@ -38,7 +39,7 @@ ISOLATION_OPTS = --inputdir=test --outputdir=. --load-extension=market
 PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
 
 EXTRA_CLEAN = results output_iso regression.diffs regression.out \
-	test/unit/*.o test/unit/test_snowflake test/unit/test_escrow test/unit/test_match test/unit/test_match_props \
+	test/unit/*.o test/unit/test_snowflake test/unit/test_escrow test/unit/test_match test/unit/test_match_props test/unit/test_positions \
 	test/fuzz/fuzz_match test/fuzz/crash-* test/listen/listen_events
 
 # Debian keeps one pg_config per major version; prefer PostgreSQL 15's.
@@ -77,11 +78,15 @@ test/unit/test_match: test/unit/test_match.c src/match.c src/match.h src/escrow.
 test/unit/test_match_props: test/unit/test_match_props.c test/unit/match_check.h src/match.c src/match.h src/escrow.c src/escrow.h
 	$(CC) $(UNIT_CFLAGS) -Itest/unit -o $@ test/unit/test_match_props.c src/match.c src/escrow.c
 
-unit: test/unit/test_snowflake test/unit/test_escrow test/unit/test_match test/unit/test_match_props
+test/unit/test_positions: test/unit/test_positions.c src/positions.c src/positions.h
+	$(CC) $(UNIT_CFLAGS) -Itest/unit -o $@ test/unit/test_positions.c src/positions.c
+
+unit: test/unit/test_snowflake test/unit/test_escrow test/unit/test_match test/unit/test_match_props test/unit/test_positions
 	test/unit/test_snowflake
 	test/unit/test_escrow
 	test/unit/test_match
 	test/unit/test_match_props
+	test/unit/test_positions
 
 # The libFuzzer target of the matching core (needs clang).  `make fuzz`
 # grows test/fuzz/corpus; `make test` runs a short session on a copy.

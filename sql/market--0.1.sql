@@ -268,10 +268,11 @@ CREATE TABLE market.outcomes (
 	number		integer NOT NULL,
 	label		text NOT NULL,
 	bucket		numrange,
+	last_price	bigint,
 	UNIQUE (market, number)
 );
 COMMENT ON TABLE market.outcomes IS
-	'the mutually exclusive outcomes of each market, numbered 1..N; bucket for scalar markets';
+	'the mutually exclusive outcomes of each market, numbered 1..N; bucket for scalar markets; last trade price in micro-units';
 
 CREATE TABLE market.orders (
 	id			bigint PRIMARY KEY,
@@ -306,11 +307,24 @@ CREATE TABLE market.holdings (
 	outcome		bigint NOT NULL,
 	market		bigint NOT NULL,
 	quantity	bigint NOT NULL CONSTRAINT holdings_not_negative CHECK (quantity >= 0),
-	PRIMARY KEY (account, outcome)
+	cost		bigint NOT NULL DEFAULT 0,
+	PRIMARY KEY (account, outcome),
+	CONSTRAINT holdings_cost CHECK (cost >= 0 AND (quantity > 0 OR cost = 0))
 );
 CREATE INDEX holdings_market ON market.holdings (market);
 COMMENT ON TABLE market.holdings IS
-	'contracts held per account and outcome, in micro-contracts; never negative';
+	'contracts held per account and outcome, and their cost basis, in micro-units; never negative';
+
+CREATE TABLE market.positions (
+	account		bigint NOT NULL,
+	market		bigint NOT NULL,
+	realized	bigint NOT NULL DEFAULT 0,
+	updated_at	timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	PRIMARY KEY (account, market)
+);
+CREATE INDEX positions_market ON market.positions (market);
+COMMENT ON TABLE market.positions IS
+	'each account''s position in a market: realized P&L in micro-units (holdings carry the cost of what is still held)';
 
 CREATE TABLE market.executions (
 	id			bigint PRIMARY KEY,
@@ -349,6 +363,7 @@ SELECT pg_catalog.pg_extension_config_dump('market.markets', '');
 SELECT pg_catalog.pg_extension_config_dump('market.outcomes', '');
 SELECT pg_catalog.pg_extension_config_dump('market.orders', '');
 SELECT pg_catalog.pg_extension_config_dump('market.holdings', '');
+SELECT pg_catalog.pg_extension_config_dump('market.positions', '');
 SELECT pg_catalog.pg_extension_config_dump('market.executions', '');
 SELECT pg_catalog.pg_extension_config_dump('market.fills', '');
 
@@ -493,6 +508,41 @@ SELECT o.id, o.account, a.label AS account_label, o.market, m.number AS market_n
 COMMENT ON VIEW market.open_orders IS
 	'each account''s open orders (a trader sees its own)';
 
+-- Positions, per account, market and outcome held: cost basis, average
+-- price, mark-to-market at the outcome's last trade price, unrealized P&L;
+-- and per account and market, the realized P&L and the status.
+CREATE VIEW market.position_holdings WITH (security_invoker = true) AS
+SELECT h.account, h.market, m.number AS market_number, h.outcome,
+	   o.number AS outcome_number, o.label AS outcome_label,
+	   h.quantity * 0.000001 AS quantity,
+	   h.cost * 0.000001 AS cost_basis,
+	   round(h.cost::numeric / h.quantity, 6) AS average_price,
+	   o.last_price * 0.000001 AS last_price,
+	   round(h.quantity::numeric * o.last_price / 1000000000000, 6) AS market_value,
+	   round(h.quantity::numeric * o.last_price / 1000000000000, 6) - h.cost * 0.000001 AS unrealized_pnl
+  FROM market.holdings h
+  JOIN market.markets m ON m.id = h.market
+  JOIN market.outcomes o ON o.id = h.outcome
+ WHERE h.quantity > 0;
+COMMENT ON VIEW market.position_holdings IS
+	'what each account holds of each outcome: cost basis, average price, value at the last trade price, unrealized P&L';
+
+CREATE VIEW market.positions_summary WITH (security_invoker = true) AS
+SELECT p.account, p.market, m.number AS market_number,
+	   COALESCE(h.contracts, 0) AS contracts,
+	   COALESCE(h.cost_basis, 0) AS cost_basis,
+	   p.realized * 0.000001 AS realized_pnl,
+	   h.market_value, h.unrealized_pnl,
+	   CASE WHEN COALESCE(h.contracts, 0) > 0 THEN 'open' ELSE 'closed' END AS status
+  FROM market.positions p
+  JOIN market.markets m ON m.id = p.market
+  LEFT JOIN (SELECT account, market, sum(quantity) AS contracts, sum(cost_basis) AS cost_basis,
+					sum(market_value) AS market_value, sum(unrealized_pnl) AS unrealized_pnl
+			   FROM market.position_holdings GROUP BY account, market) h
+		 ON h.account = p.account AND h.market = p.market;
+COMMENT ON VIEW market.positions_summary IS
+	'each account''s position per market: contracts held, cost basis, realized and unrealized P&L, open or closed';
+
 ------------------------------------------------------------------------------
 -- Security: nothing for PUBLIC, reads for the roles, changes only through
 -- the functions.  Traders see only their own rows.
@@ -504,8 +554,9 @@ REVOKE ALL ON ALL FUNCTIONS IN SCHEMA market FROM PUBLIC;
 GRANT USAGE ON SCHEMA market TO market_admin, market_operator, market_trader, market_oracle;
 
 GRANT SELECT ON market.accounts, market.journal, market.events, market.orders,
-				market.holdings, market.account_balances, market.account_journal,
-				market.open_orders
+				market.holdings, market.positions, market.account_balances,
+				market.account_journal, market.open_orders, market.position_holdings,
+				market.positions_summary
 	TO market_admin, market_operator, market_trader;
 GRANT SELECT ON market.markets, market.outcomes, market.market_overview, market.order_book,
 				market.executions
@@ -519,6 +570,7 @@ ALTER TABLE market.idempotency ENABLE ROW LEVEL SECURITY;
 ALTER TABLE market.orders ENABLE ROW LEVEL SECURITY;
 ALTER TABLE market.holdings ENABLE ROW LEVEL SECURITY;
 ALTER TABLE market.fills ENABLE ROW LEVEL SECURITY;
+ALTER TABLE market.positions ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY accounts_staff ON market.accounts FOR SELECT
 	TO market_admin, market_operator USING (true);
@@ -536,6 +588,10 @@ CREATE POLICY orders_owner ON market.orders FOR SELECT
 CREATE POLICY holdings_staff ON market.holdings FOR SELECT
 	TO market_admin, market_operator USING (true);
 CREATE POLICY holdings_owner ON market.holdings FOR SELECT
+	TO market_trader USING (account IN (SELECT id FROM market.accounts));
+CREATE POLICY positions_staff ON market.positions FOR SELECT
+	TO market_admin, market_operator USING (true);
+CREATE POLICY positions_owner ON market.positions FOR SELECT
 	TO market_trader USING (account IN (SELECT id FROM market.accounts));
 CREATE POLICY fills_staff ON market.fills FOR SELECT
 	TO market_admin, market_operator USING (true);

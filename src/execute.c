@@ -52,6 +52,7 @@
 #include "escrow.h"
 #include "market.h"
 #include "match.h"
+#include "positions.h"
 #include "spi_plans.h"
 
 static MarketStatement load_outcomes = {
@@ -75,7 +76,7 @@ static MarketStatement load_book = {
 };
 
 static MarketStatement load_holdings = {
-	"SELECT h.account, h.outcome, h.quantity"
+	"SELECT h.account, h.outcome, h.quantity, h.cost"
 	"  FROM market.holdings h"
 	"  JOIN market.orders o ON o.account = h.account AND o.market = h.market AND o.status = 'open'"
 	" WHERE h.market = $1 AND h.quantity > 0",
@@ -133,13 +134,31 @@ static MarketStatement update_orders = {
 };
 
 static MarketStatement upsert_holdings = {
-	"INSERT INTO market.holdings AS h (account, outcome, market, quantity)"
-	" SELECT u.account, u.outcome, $1, u.quantity"
+	"INSERT INTO market.holdings AS h (account, outcome, market, quantity, cost)"
+	" SELECT u.account, u.outcome, $1, u.quantity, u.cost"
 	"   FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.int8[]), pg_catalog.unnest($3::pg_catalog.int8[]),"
-	"                   pg_catalog.unnest($4::pg_catalog.int8[]))"
-	"        AS u(account, outcome, quantity)"
-	" ON CONFLICT (account, outcome) DO UPDATE SET quantity = EXCLUDED.quantity",
-	4, {INT8OID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID}
+	"                   pg_catalog.unnest($4::pg_catalog.int8[]), pg_catalog.unnest($5::pg_catalog.int8[]))"
+	"        AS u(account, outcome, quantity, cost)"
+	" ON CONFLICT (account, outcome) DO UPDATE SET quantity = EXCLUDED.quantity, cost = EXCLUDED.cost",
+	5, {INT8OID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID}
+};
+
+static MarketStatement upsert_positions = {
+	"INSERT INTO market.positions AS p (account, market, realized)"
+	" SELECT u.account, $1, u.realized"
+	"   FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.int8[]), pg_catalog.unnest($3::pg_catalog.int8[]))"
+	"        AS u(account, realized)"
+	" ON CONFLICT (account, market) DO UPDATE"
+	"   SET realized = p.realized + EXCLUDED.realized, updated_at = pg_catalog.now()",
+	3, {INT8OID, INT8ARRAYOID, INT8ARRAYOID}
+};
+
+static MarketStatement set_last_prices = {
+	"UPDATE market.outcomes o SET last_price = u.price"
+	"  FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int8[]), pg_catalog.unnest($2::pg_catalog.int8[]))"
+	"       AS u(id, price)"
+	" WHERE o.id = u.id",
+	2, {INT8ARRAYOID, INT8ARRAYOID}
 };
 
 static MarketStatement update_accounts = {
@@ -321,6 +340,7 @@ typedef struct Auction
 	int64	   *outcome_ids;
 	/* the pristine input, kept to re-run the core */
 	MatchBook	input;
+	int64	   *costs;			/* cost of each input holding, parallel to it */
 	AccountIndex *accounts;		/* sorted by id */
 	/* the result */
 	MatchBook	book;
@@ -397,6 +417,8 @@ load(Auction *au)
 
 	b->holdings = palloc_extended(sizeof(int64) * (n + 1) * au->n_outcomes,
 								  MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	au->costs = palloc_extended(sizeof(int64) * (n + 1) * au->n_outcomes,
+								MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 	n = market_exec(&load_holdings, values, NULL, SPI_OK_SELECT);
 	for (i = 0; i < n; i++)
 	{
@@ -408,7 +430,10 @@ load(Auction *au)
 			elog(ERROR, "holding of an account that has no order in the book");
 		for (j = 0; j < au->n_outcomes; j++)
 			if (au->outcome_ids[j] == outcome)
+			{
 				b->holdings[(size_t) a * au->n_outcomes + j] = market_get_int64(i, 3, &isnull);
+				au->costs[(size_t) a * au->n_outcomes + j] = market_get_int64(i, 4, &isnull);
+			}
 	}
 
 	au->balance = palloc_extended(sizeof(int64) * (b->n_accounts + 1), MCXT_ALLOC_HUGE);
@@ -524,6 +549,11 @@ write_results(Auction *au, Tuplestorestate *out, TupleDesc outdesc,
 				j_exec = {0};
 	int64	   *exec_ids;
 	int64	   *net;			/* per account, for the execution being written */
+	PositionLot *lots;			/* cost basis replayed, [account * N + outcome] */
+	int64	   *realized;		/* per account */
+	int64	   *last_price;		/* per outcome, -1 if no fill */
+	Column		p_account = {0}, p_realized = {0}, l_id = {0}, l_price = {0}, h_cost = {0};
+	int			N = au->n_outcomes;
 	int64		collateral = *collateral_balance;
 	int			i,
 				k;
@@ -532,6 +562,16 @@ write_results(Auction *au, Tuplestorestate *out, TupleDesc outdesc,
 
 	exec_ids = palloc(sizeof(int64) * (b->n_executions + 1));
 	net = palloc_extended(sizeof(int64) * (b->n_accounts + 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	realized = palloc_extended(sizeof(int64) * (b->n_accounts + 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	last_price = palloc(sizeof(int64) * N);
+	for (i = 0; i < N; i++)
+		last_price[i] = -1;
+	lots = palloc_extended(sizeof(PositionLot) * ((size_t) b->n_accounts * N + 1), MCXT_ALLOC_HUGE);
+	for (i = 0; i < b->n_accounts * N; i++)
+	{
+		lots[i].quantity = au->input.holdings[i];
+		lots[i].cost = au->costs[i];
+	}
 
 	for (i = 0; i < b->n_executions; i++)
 	{
@@ -566,11 +606,18 @@ write_results(Auction *au, Tuplestorestate *out, TupleDesc outdesc,
 			col_push(&f_price, Int64GetDatum(o->is_buy ? per_unit : MICROS_PER_UNIT - per_unit));
 			col_push(&f_paid, Int64GetDatum(f->paid));
 			net[o->account] -= f->paid;
+			position_fill(&lots[(size_t) o->account * N], N, o->outcome, o->is_buy,
+						  f->quantity, f->paid);
+			last_price[o->outcome] = o->is_buy ? per_unit : MICROS_PER_UNIT - per_unit;
 		}
 		for (k = x->first_redemption; k < x->first_redemption + x->n_redemptions; k++)
 		{
-			net[b->redemptions[k].account] += b->redemptions[k].sets;
-			collateral_net -= b->redemptions[k].sets;
+			MatchRedemption *r = &b->redemptions[k];
+
+			net[r->account] += r->sets;
+			collateral_net -= r->sets;
+			realized[r->account] += r->sets -
+				position_redeem(&lots[(size_t) r->account * N], N, r->sets);
 		}
 
 		/* one transfer: the parties and the collateral */
@@ -626,11 +673,21 @@ write_results(Auction *au, Tuplestorestate *out, TupleDesc outdesc,
 		{
 			size_t		h = (size_t) i * au->n_outcomes + j;
 
-			if (b->holdings[h] == au->input.holdings[h])
+			/* the replay must land where the core did */
+			if (lots[h].quantity != b->holdings[h])
+				elog(ERROR, "cost basis replay of account " INT64_FORMAT " disagrees with its holdings",
+					 b->accounts[i].id);
+			if (b->holdings[h] == au->input.holdings[h] && lots[h].cost == au->costs[h])
 				continue;
 			col_push(&h_account, Int64GetDatum(b->accounts[i].id));
 			col_push(&h_outcome, Int64GetDatum(au->outcome_ids[j]));
 			col_push(&h_qty, Int64GetDatum(b->holdings[h]));
+			col_push(&h_cost, Int64GetDatum(lots[h].cost));
+		}
+		if (participant(b, i))
+		{
+			col_push(&p_account, Int64GetDatum(b->accounts[i].id));
+			col_push(&p_realized, Int64GetDatum(realized[i]));
 		}
 		if (b->accounts[i].cash_delta == 0 && o->escrow == was->escrow)
 			continue;
@@ -648,11 +705,11 @@ write_results(Auction *au, Tuplestorestate *out, TupleDesc outdesc,
 
 	{
 		Column	   *o_rest[] = {&o_qty, &o_escrow, &o_trim};
-		Column	   *h_rest[] = {&h_qty};
+		Column	   *h_rest[] = {&h_qty, &h_cost};
 		Column	   *a_rest[] = {&a_balance, &a_locked};
 
 		sort_columns(&o_id, NULL, o_rest, 3);
-		sort_columns(&h_account, &h_outcome, h_rest, 1);
+		sort_columns(&h_account, &h_outcome, h_rest, 2);
 		sort_columns(&a_id, NULL, a_rest, 2);
 	}
 
@@ -703,8 +760,27 @@ write_results(Auction *au, Tuplestorestate *out, TupleDesc outdesc,
 		values[1] = col_array(&h_account, INT8OID);
 		values[2] = col_array(&h_outcome, INT8OID);
 		values[3] = col_array(&h_qty, INT8OID);
+		values[4] = col_array(&h_cost, INT8OID);
 		market_exec(&upsert_holdings, values, NULL, SPI_OK_INSERT);
 	}
+
+	if (p_account.n > 0)
+	{
+		values[0] = Int64GetDatum(au->market);
+		values[1] = col_array(&p_account, INT8OID);
+		values[2] = col_array(&p_realized, INT8OID);
+		market_exec(&upsert_positions, values, NULL, SPI_OK_INSERT);
+	}
+
+	for (i = 0; i < N; i++)
+		if (last_price[i] >= 0)
+		{
+			col_push(&l_id, Int64GetDatum(au->outcome_ids[i]));
+			col_push(&l_price, Int64GetDatum(last_price[i]));
+		}
+	values[0] = col_array(&l_id, INT8OID);
+	values[1] = col_array(&l_price, INT8OID);
+	market_exec(&set_last_prices, values, NULL, SPI_OK_UPDATE);
 
 	values[0] = col_array(&a_id, INT8OID);
 	values[1] = col_array(&a_balance, INT8OID);

@@ -2,7 +2,7 @@
 -- auctions, and every rejection with its SQLSTATE.
 \ir common.psql
 
-SELECT plan(27);
+SELECT plan(29);
 
 SELECT count(market.create_account('x-' || i, 'tap_alice')) FROM generate_series(1, 6) i;
 CREATE TEMP TABLE traders AS
@@ -64,6 +64,15 @@ SELECT is((SELECT count(*) FROM market.holdings h
 					WHERE o.market = :m) > 0),
 	0::bigint, 'no account is left holding a complete set (they are redeemed)');
 SELECT is((SELECT count(*) FROM market.check_invariants()), 0::bigint, 'every invariant holds');
+SELECT is((SELECT array_agg(account ORDER BY account) FROM market.positions WHERE market = :m),
+	(SELECT array_agg(DISTINCT account ORDER BY account) FROM market.fills WHERE market = :m),
+	'every account that traded, and only those, has a position');
+UPDATE market.holdings SET cost = cost + 1
+ WHERE (account, outcome) IN (SELECT account, outcome FROM market.holdings WHERE market = :m AND quantity > 0 LIMIT 1);
+SELECT is((SELECT count(*) FROM market.check_invariants() WHERE invariant = 'position_cost_basis'), 1::bigint,
+	'a cost basis that no longer matches the cash paid in is reported');
+UPDATE market.holdings SET cost = cost - 1
+ WHERE (account, outcome) IN (SELECT account, outcome FROM market.holdings WHERE market = :m AND quantity > 0 LIMIT 1);
 SELECT is((SELECT count(*) FROM market.execute(:m)), 0::bigint,
 	'nothing crosses afterwards: a second auction matches nothing');
 SELECT is((SELECT sum(balance) FROM market.account_balances WHERE kind IN ('user', 'collateral')),
