@@ -24,6 +24,8 @@ OBJS = \
 	src/orders.o \
 	src/match.o \
 	src/positions.o \
+	src/resolution.o \
+	src/settlement.o \
 	src/execute.o \
 	src/invariants.o
 

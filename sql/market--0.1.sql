@@ -257,7 +257,15 @@ CREATE TABLE market.markets (
 	collateral	bigint NOT NULL UNIQUE,
 	created_at	timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	closed_at	timestamptz,
-	CONSTRAINT markets_fees CHECK (fee_bps + creator_fee_bps <= 10000)
+	payouts		bigint[],		-- the report: per outcome number, micro-units, sum 1000000
+	resolved_at	timestamptz,
+	resolved_by	regrole,
+	finalizes_at timestamptz,	-- end of the dispute window
+	finalized_at timestamptz,
+	cancelled_at timestamptz,
+	cancel_reason text,
+	CONSTRAINT markets_fees CHECK (fee_bps + creator_fee_bps <= 10000),
+	CONSTRAINT markets_report CHECK ((payouts IS NOT NULL) = (state IN ('resolved', 'finalized')))
 );
 COMMENT ON TABLE market.markets IS
 	'markets; tick in micro-units; state as last written (see market.market_overview for close_at)';
@@ -319,10 +327,25 @@ CREATE TABLE market.positions (
 	account		bigint NOT NULL,
 	market		bigint NOT NULL,
 	realized	bigint NOT NULL DEFAULT 0,
+	payout		bigint,			-- set when settled
+	settled_at	timestamptz,
 	updated_at	timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	PRIMARY KEY (account, market)
 );
 CREATE INDEX positions_market ON market.positions (market);
+
+CREATE TABLE market.settlements (
+	market		bigint NOT NULL,
+	account		bigint NOT NULL,
+	kind		text NOT NULL CONSTRAINT settlements_kind CHECK (kind IN ('payout', 'refund')),
+	amount		bigint NOT NULL CONSTRAINT settlements_amount CHECK (amount >= 0),
+	cost		bigint NOT NULL,
+	paid_at		timestamptz,
+	transfer	bigint,
+	PRIMARY KEY (market, account)
+);
+COMMENT ON TABLE market.settlements IS
+	'what each holder of a finalized or cancelled market is owed (fixed once, adding up to the collateral), and when it was paid';
 COMMENT ON TABLE market.positions IS
 	'each account''s position in a market: realized P&L in micro-units (holdings carry the cost of what is still held)';
 
@@ -364,6 +387,7 @@ SELECT pg_catalog.pg_extension_config_dump('market.outcomes', '');
 SELECT pg_catalog.pg_extension_config_dump('market.orders', '');
 SELECT pg_catalog.pg_extension_config_dump('market.holdings', '');
 SELECT pg_catalog.pg_extension_config_dump('market.positions', '');
+SELECT pg_catalog.pg_extension_config_dump('market.settlements', '');
 SELECT pg_catalog.pg_extension_config_dump('market.executions', '');
 SELECT pg_catalog.pg_extension_config_dump('market.fills', '');
 
@@ -432,6 +456,36 @@ CREATE FUNCTION market.holding_check() RETURNS trigger
 CREATE CONSTRAINT TRIGGER holding_check AFTER INSERT OR UPDATE OR DELETE ON market.holdings
 	DEFERRABLE INITIALLY DEFERRED
 	FOR EACH ROW EXECUTE FUNCTION market.holding_check();
+
+CREATE FUNCTION market.resolve(market bigint, outcome bigint) RETURNS void
+	AS 'MODULE_PATHNAME', 'market_resolve_outcome'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION market.resolve(market bigint, payouts numeric[]) RETURNS void
+	AS 'MODULE_PATHNAME', 'market_resolve_payouts'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION market.resolve_value(market bigint, value numeric) RETURNS void
+	AS 'MODULE_PATHNAME', 'market_resolve_value'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION market.dispute(market bigint, reason text) RETURNS void
+	AS 'MODULE_PATHNAME', 'market_dispute'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION market.finalize(market bigint) RETURNS void
+	AS 'MODULE_PATHNAME', 'market_finalize'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION market.cancel_market(market bigint, reason text) RETURNS void
+	AS 'MODULE_PATHNAME', 'market_cancel_market'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION market.settle(market bigint, account bigint DEFAULT NULL,
+		max_positions int DEFAULT NULL)
+	RETURNS TABLE (account bigint, payout numeric)
+	AS 'MODULE_PATHNAME', 'market_settle'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
 
 CREATE FUNCTION market.cancel_order(account bigint, market bigint) RETURNS numeric
 	AS 'MODULE_PATHNAME', 'market_cancel_order'
@@ -533,7 +587,12 @@ SELECT p.account, p.market, m.number AS market_number,
 	   COALESCE(h.cost_basis, 0) AS cost_basis,
 	   p.realized * 0.000001 AS realized_pnl,
 	   h.market_value, h.unrealized_pnl,
-	   CASE WHEN COALESCE(h.contracts, 0) > 0 THEN 'open' ELSE 'closed' END AS status
+	   CASE WHEN p.settled_at IS NOT NULL THEN 'settled'
+			WHEN COALESCE(h.contracts, 0) > 0 THEN 'open' ELSE 'closed' END AS status,
+	   p.payout * 0.000001 AS payout,
+	   CASE WHEN p.settled_at IS NULL THEN NULL
+			WHEN m.state = 'cancelled' THEN 'REFUNDED'
+			WHEN p.payout > 0 THEN 'WON' ELSE 'LOST' END AS result
   FROM market.positions p
   JOIN market.markets m ON m.id = p.market
   LEFT JOIN (SELECT account, market, sum(quantity) AS contracts, sum(cost_basis) AS cost_basis,
@@ -556,7 +615,7 @@ GRANT USAGE ON SCHEMA market TO market_admin, market_operator, market_trader, ma
 GRANT SELECT ON market.accounts, market.journal, market.events, market.orders,
 				market.holdings, market.positions, market.account_balances,
 				market.account_journal, market.open_orders, market.position_holdings,
-				market.positions_summary
+				market.positions_summary, market.settlements
 	TO market_admin, market_operator, market_trader;
 GRANT SELECT ON market.markets, market.outcomes, market.market_overview, market.order_book,
 				market.executions
@@ -571,6 +630,7 @@ ALTER TABLE market.orders ENABLE ROW LEVEL SECURITY;
 ALTER TABLE market.holdings ENABLE ROW LEVEL SECURITY;
 ALTER TABLE market.fills ENABLE ROW LEVEL SECURITY;
 ALTER TABLE market.positions ENABLE ROW LEVEL SECURITY;
+ALTER TABLE market.settlements ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY accounts_staff ON market.accounts FOR SELECT
 	TO market_admin, market_operator USING (true);
@@ -592,6 +652,10 @@ CREATE POLICY holdings_owner ON market.holdings FOR SELECT
 CREATE POLICY positions_staff ON market.positions FOR SELECT
 	TO market_admin, market_operator USING (true);
 CREATE POLICY positions_owner ON market.positions FOR SELECT
+	TO market_trader USING (account IN (SELECT id FROM market.accounts));
+CREATE POLICY settlements_staff ON market.settlements FOR SELECT
+	TO market_admin, market_operator USING (true);
+CREATE POLICY settlements_owner ON market.settlements FOR SELECT
 	TO market_trader USING (account IN (SELECT id FROM market.accounts));
 CREATE POLICY fills_staff ON market.fills FOR SELECT
 	TO market_admin, market_operator USING (true);
@@ -627,3 +691,12 @@ GRANT EXECUTE ON FUNCTION market.place_order(bigint, bigint, text, numeric, nume
 	TO market_operator, market_trader;
 GRANT EXECUTE ON FUNCTION market.execute(bigint), market.execute_all()
 	TO market_admin, market_operator;
+GRANT EXECUTE ON FUNCTION market.resolve(bigint, bigint), market.resolve(bigint, numeric[]),
+						  market.resolve_value(bigint, numeric)
+	TO market_admin, market_oracle;
+GRANT EXECUTE ON FUNCTION market.dispute(bigint, text), market.cancel_market(bigint, text)
+	TO market_admin;
+GRANT EXECUTE ON FUNCTION market.finalize(bigint)
+	TO market_admin, market_operator, market_oracle;
+GRANT EXECUTE ON FUNCTION market.settle(bigint, bigint, int)
+	TO market_admin, market_operator, market_trader;

@@ -76,8 +76,18 @@ static MarketStatement market_supply = {
 	"  LEFT JOIN (SELECT outcome, pg_catalog.sum(quantity) AS supply"
 	"               FROM market.holdings WHERE market = $1 GROUP BY outcome) s"
 	"         ON s.outcome = o.id"
-	" WHERE m.id = $1 AND m.state IN ('active', 'paused', 'closed')"
+	" WHERE m.id = $1 AND m.state IN ('active', 'paused', 'closed', 'resolved')"
 	" GROUP BY m.number, c.balance",
+	1, {INT8OID}
+};
+
+/* A finalized or cancelled market: its collateral is what it still owes. */
+static MarketStatement market_owed = {
+	"SELECT m.number, c.balance,"
+	"       (SELECT COALESCE(pg_catalog.sum(s.amount), 0)::pg_catalog.int8 FROM market.settlements s"
+	"         WHERE s.market = m.id AND s.paid_at IS NULL)"
+	"  FROM market.markets m JOIN market.accounts c ON c.id = m.collateral"
+	" WHERE m.id = $1 AND m.state IN ('finalized', 'cancelled')",
 	1, {INT8OID}
 };
 
@@ -169,7 +179,25 @@ check_market_supply(int64 market, CommandId written)
 	checked_at = GetCurrentCommandId(false);
 
 	if (market_exec(&market_supply, values, NULL, SPI_OK_SELECT) != 1)
-		return;					/* resolved, or gone: not this invariant */
+	{
+		if (market_exec(&market_owed, values, NULL, SPI_OK_SELECT) == 1)
+		{
+			number = DatumGetInt32(market_get_datum(0, 1, &isnull));
+			collateral = market_get_int64(0, 2, &isnull);
+			low = market_get_int64(0, 3, &isnull);
+			if (collateral != low)
+				ereport(ERROR,
+						(errcode(ERRCODE_MARKET_INVARIANT_VIOLATED),
+						 errmsg("collateral of market %d does not match what it owes", number),
+						 errdetail("The collateral is %s; unpaid settlements come to %s.",
+								   market_micros_to_cstring(collateral),
+								   market_micros_to_cstring(low))));
+		}
+		entry = hash_search(checked_markets, &market, HASH_ENTER, &found);
+		entry->lxid = MyProc->lxid;
+		entry->cid = checked_at;
+		return;
+	}
 	number = DatumGetInt32(market_get_datum(0, 1, &isnull));
 	collateral = market_get_int64(0, 2, &isnull);
 	low = market_get_int64(0, 3, &isnull);
@@ -408,7 +436,7 @@ static const char *const invariants_sql =
 "   FROM market.markets m JOIN market.outcomes o ON o.market = m.id"
 "   LEFT JOIN (SELECT outcome, sum(quantity) AS supply FROM market.holdings GROUP BY outcome) s"
 "          ON s.outcome = o.id"
-"  WHERE m.state IN ('active', 'paused', 'closed')"
+"  WHERE m.state IN ('active', 'paused', 'closed', 'resolved')"
 "  GROUP BY m.number HAVING min(coalesce(s.supply, 0)) <> max(coalesce(s.supply, 0))"
 " UNION ALL"
 " SELECT 'collateral_matches_sets',"
@@ -418,7 +446,20 @@ static const char *const invariants_sql =
 "   LEFT JOIN LATERAL (SELECT sum(h.quantity) AS supply FROM market.holdings h"
 "                       WHERE h.outcome = (SELECT o.id FROM market.outcomes o"
 "                                           WHERE o.market = m.id AND o.number = 1)) s ON true"
-"  WHERE m.state IN ('active', 'paused', 'closed') AND c.balance <> coalesce(s.supply, 0)"
+"  WHERE m.state IN ('active', 'paused', 'closed', 'resolved') AND c.balance <> coalesce(s.supply, 0)"
+" UNION ALL"
+" SELECT 'collateral_matches_payouts',"
+"        format('market %s (%s): collateral %s, unpaid settlements %s', m.number, m.state,"
+"               c.balance * 0.000001, coalesce(s.owed, 0) * 0.000001)"
+"   FROM market.markets m JOIN market.accounts c ON c.id = m.collateral"
+"   LEFT JOIN LATERAL (SELECT sum(amount) AS owed FROM market.settlements"
+"                       WHERE market = m.id AND paid_at IS NULL) s ON true"
+"  WHERE m.state IN ('finalized', 'cancelled') AND c.balance <> coalesce(s.owed, 0)"
+" UNION ALL"
+" SELECT 'settled_once',"
+"        format('market %s, account %s: settled but still holds contracts', s.market, s.account)"
+"   FROM market.settlements s JOIN market.holdings h ON h.market = s.market AND h.account = s.account"
+"  WHERE s.paid_at IS NOT NULL AND h.quantity > 0"
 " UNION ALL"
 " SELECT 'book_does_not_cross',"
 "        format('market %s (auto_execute): outcome %s has a bid of %s at or above an ask of %s',"

@@ -97,6 +97,7 @@ typedef struct MarketRow
 	char	   *oracle_kind;
 	int64		collateral;
 	bool		auto_execute;
+	TimestampTz finalizes_at;	/* end of the dispute window, if resolved */
 } MarketRow;
 
 extern bool market_read(int64 market, MarketRow *row);
@@ -105,6 +106,11 @@ extern bool market_past_close(const MarketRow *row);
 extern const char *market_effective_state(const MarketRow *row);
 extern void market_require_trading(const MarketRow *row);
 extern void market_catch_up(MarketRow *row);
+extern void market_write_state(MarketRow *row, const char *state,
+							   const char *event, const char *reason);
+
+/* resolution.c */
+extern bool market_finalize_due(MarketRow *m);
 
 /* orders.c */
 typedef enum MarketCancel

@@ -43,7 +43,8 @@
 #include "spi_plans.h"
 
 static MarketStatement read_market = {
-	"SELECT number, state, kind, tick, close_at, oracle, oracle_kind, collateral, auto_execute"
+	"SELECT number, state, kind, tick, close_at, oracle, oracle_kind, collateral, auto_execute,"
+	"       finalizes_at"
 	" FROM market.markets WHERE id = $1",
 	1, {INT8OID}
 };
@@ -135,6 +136,8 @@ market_read(int64 market, MarketRow *row)
 	row->oracle_kind = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 7);
 	row->collateral = market_get_int64(0, 8, &isnull);
 	row->auto_execute = DatumGetBool(market_get_datum(0, 9, &isnull));
+	d = market_get_datum(0, 10, &isnull);
+	row->finalizes_at = isnull ? DT_NOBEGIN : DatumGetTimestampTz(d);
 	return true;
 }
 
@@ -188,9 +191,9 @@ market_require_trading(const MarketRow *row)
 }
 
 /* Write a new state and its event; the caller holds the freeze lock. */
-static void
-write_state(MarketRow *row, const char *state, const char *event,
-			const char *reason)
+void
+market_write_state(MarketRow *row, const char *state, const char *event,
+				   const char *reason)
 {
 	Datum		values[2];
 	StringInfoData payload;
@@ -223,7 +226,7 @@ market_catch_up(MarketRow *row)
 	if (strcmp(market_effective_state(row), row->state) == 0)
 		return;
 	market_cancel_orders(row->id, "market closed", MARKET_CANCEL_ALL, false, 0);
-	write_state(row, "closed", "market_closed", "close_at");
+	market_write_state(row, "closed", "market_closed", "close_at");
 }
 
 /*
@@ -269,7 +272,7 @@ transition(FunctionCallInfo fcinfo, const char *verb, const char *const *from,
 
 	if (strcmp(to, "closed") == 0)
 		market_cancel_orders(market, "market closed", MARKET_CANCEL_ALL, false, 0);
-	write_state(&row, to, event, NULL);
+	market_write_state(&row, to, event, NULL);
 	SPI_finish();
 }
 

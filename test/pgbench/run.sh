@@ -124,6 +124,47 @@ BEGIN
 		(SELECT count(*) FROM market.executions), total;
 END
 \$\$;
+-- The rest of the lifecycle: market one resolves to YES, market two to a
+-- payout vector; everyone is settled, market two in batches.  Afterwards
+-- both collaterals are empty and the traders hold exactly what came in.
+SELECT market.resolve(market.market_id(1), market.outcome_id(market.market_id(1), 1));
+SELECT market.resolve(market.market_id(2), ARRAY[0.37, 0.63]);
+SELECT count(*) FROM market.settle(market.market_id(1));
+DO \$\$
+DECLARE
+	paid bigint;
+BEGIN
+	LOOP
+		SELECT count(*) INTO paid FROM market.settle(market.market_id(2), max_positions => 3);
+		EXIT WHEN paid = 0;
+	END LOOP;
+END
+\$\$;
+DO \$\$
+DECLARE
+	traders numeric;
+	left_over numeric;
+	realized numeric;
+BEGIN
+	SELECT sum(collateral) INTO left_over FROM market.market_overview;
+	IF left_over <> 0 THEN
+		RAISE EXCEPTION 'collateral left after settling everyone: %', left_over;
+	END IF;
+	SELECT sum(balance) INTO traders FROM market.account_balances WHERE kind = 'user';
+	IF traders <> -market.balance(1) THEN
+		RAISE EXCEPTION 'traders hold %, deposits minus withdrawals are %', traders, -market.balance(1);
+	END IF;
+	SELECT sum(realized_pnl) INTO realized FROM market.positions_summary;
+	IF realized <> 0 THEN
+		RAISE EXCEPTION 'realized P&L sums to %, not zero', realized;
+	END IF;
+	IF (SELECT count(*) FROM market.check_invariants()) > 0 THEN
+		RAISE EXCEPTION 'invariants broken after settlement';
+	END IF;
+	RAISE NOTICE 'lifecycle: both markets settled, collateral 0, traders hold % = deposits - withdrawals, realized P&L sums to 0',
+		traders;
+END
+\$\$;
 SQL
 
 "$BINDIR/pgbench" -n -c $CLIENTS -j 2 -t 200 -f "$HERE/snowflake.sql" $DB \
