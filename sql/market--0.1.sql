@@ -487,6 +487,31 @@ CREATE FUNCTION market.settle(market bigint, account bigint DEFAULT NULL,
 	AS 'MODULE_PATHNAME', 'market_settle'
 	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
 
+CREATE FUNCTION market.candles(market bigint, width interval DEFAULT '1 hour')
+	RETURNS TABLE (outcome int, bucket timestamptz, open numeric, high numeric,
+				   low numeric, close numeric, volume numeric, trades bigint)
+	LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+	AS $$
+	SELECT o.number,
+		   date_bin(width, x.created_at, timestamptz '2024-01-01 00:00+00'),
+		   ((array_agg(f.price ORDER BY f.execution, f.order_id))[1]) * 0.000001,
+		   max(f.price) * 0.000001,
+		   min(f.price) * 0.000001,
+		   ((array_agg(f.price ORDER BY f.execution DESC, f.order_id DESC))[1]) * 0.000001,
+		   -- contracts traded: a direct match has a buyer and a seller of the
+		   -- same outcome, so count buy legs (and, in a merge, the sell legs)
+		   COALESCE(sum(f.quantity) FILTER (WHERE f.side = 'buy' OR x.kind = 'merge'), 0) * 0.000001,
+		   count(DISTINCT f.execution)
+	  FROM market.fills f
+	  JOIN market.executions x ON x.id = f.execution
+	  JOIN market.outcomes o ON o.id = f.outcome
+	 WHERE f.market = candles.market
+	 GROUP BY 1, 2
+	 ORDER BY 1, 2
+$$;
+COMMENT ON FUNCTION market.candles(bigint, interval) IS
+	'OHLC candles of each outcome''s trade prices (effective prices of the parties) and volume, per interval';
+
 CREATE FUNCTION market.cancel_order(account bigint, market bigint) RETURNS numeric
 	AS 'MODULE_PATHNAME', 'market_cancel_order'
 	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
@@ -602,6 +627,60 @@ SELECT p.account, p.market, m.number AS market_number,
 COMMENT ON VIEW market.positions_summary IS
 	'each account''s position per market: contracts held, cost basis, realized and unrealized P&L, open or closed';
 
+-- Public market data: per outcome, the best bid and ask, the last trade
+-- price, and the implied ask: what a buy of the outcome must bid to mint
+-- against the best bids of all the others (1 - their sum).
+CREATE VIEW market.book_prices AS
+SELECT m.id AS market, m.number AS market_number, o.id AS outcome, o.number AS outcome_number,
+	   o.label AS outcome_label,
+	   b.price * 0.000001 AS best_bid,
+	   a.price * 0.000001 AS best_ask,
+	   CASE WHEN x.missing = 0 THEN 1 - x.others * 0.000001 END AS implied_ask,
+	   o.last_price * 0.000001 AS last_price
+  FROM market.markets m
+  JOIN market.outcomes o ON o.market = m.id
+  LEFT JOIN LATERAL (SELECT max(price) AS price FROM market.orders
+					  WHERE outcome = o.id AND side = 'buy' AND status = 'open') b ON true
+  LEFT JOIN LATERAL (SELECT min(price) AS price FROM market.orders
+					  WHERE outcome = o.id AND side = 'sell' AND status = 'open') a ON true
+  LEFT JOIN LATERAL (SELECT sum(bb.price) AS others, count(*) FILTER (WHERE bb.price IS NULL) AS missing
+					   FROM market.outcomes o2,
+							LATERAL (SELECT max(price) AS price FROM market.orders
+									  WHERE outcome = o2.id AND side = 'buy' AND status = 'open') bb
+					  WHERE o2.market = m.id AND o2.id <> o.id) x ON true;
+COMMENT ON VIEW market.book_prices IS
+	'per outcome: best bid, best ask, the ask implied by the other outcomes'' best bids, last trade price';
+
+-- Each account: cash, escrow, what it has invested (the cost basis of what
+-- it holds), what that is worth at last trade prices (at cost where an
+-- outcome has not traded yet), and the total.
+CREATE VIEW market.account_summary WITH (security_invoker = true) AS
+SELECT b.id AS account, b.label, b.balance, b.locked, b.available,
+	   COALESCE(p.invested, 0) AS invested,
+	   COALESCE(p.market_value, 0) AS market_value,
+	   b.balance + COALESCE(p.market_value, 0) AS total,
+	   COALESCE(p.market_value, 0) - COALESCE(p.invested, 0) AS unrealized_pnl
+  FROM market.account_balances b
+  LEFT JOIN (SELECT account, sum(cost_basis) AS invested,
+					sum(COALESCE(market_value, cost_basis)) AS market_value
+			   FROM market.position_holdings GROUP BY account) p ON p.account = b.id
+ WHERE b.kind = 'user';
+COMMENT ON VIEW market.account_summary IS
+	'each trader account: balance, locked, available, invested, market value, total (seed 004)';
+
+-- Every trade: each party of each execution, in cash units.
+CREATE VIEW market.trades WITH (security_invoker = true) AS
+SELECT x.id AS execution, x.created_at AS traded_at, x.kind, m.number AS market_number,
+	   f.market, f.account, o.number AS outcome_number, o.label AS outcome_label, f.side,
+	   f.quantity * 0.000001 AS quantity, f.price * 0.000001 AS price,
+	   f.paid * 0.000001 AS paid
+  FROM market.fills f
+  JOIN market.executions x ON x.id = f.execution
+  JOIN market.markets m ON m.id = f.market
+  JOIN market.outcomes o ON o.id = f.outcome;
+COMMENT ON VIEW market.trades IS
+	'every party of every execution: quantity, effective price, cash paid in (a trader sees its own)';
+
 ------------------------------------------------------------------------------
 -- Security: nothing for PUBLIC, reads for the roles, changes only through
 -- the functions.  Traders see only their own rows.
@@ -615,10 +694,11 @@ GRANT USAGE ON SCHEMA market TO market_admin, market_operator, market_trader, ma
 GRANT SELECT ON market.accounts, market.journal, market.events, market.orders,
 				market.holdings, market.positions, market.account_balances,
 				market.account_journal, market.open_orders, market.position_holdings,
-				market.positions_summary, market.settlements
+				market.positions_summary, market.settlements, market.account_summary,
+				market.trades
 	TO market_admin, market_operator, market_trader;
 GRANT SELECT ON market.markets, market.outcomes, market.market_overview, market.order_book,
-				market.executions
+				market.executions, market.book_prices
 	TO market_admin, market_operator, market_trader, market_oracle;
 GRANT SELECT ON market.fills TO market_admin, market_operator, market_trader;
 
@@ -700,3 +780,5 @@ GRANT EXECUTE ON FUNCTION market.finalize(bigint)
 	TO market_admin, market_operator, market_oracle;
 GRANT EXECUTE ON FUNCTION market.settle(bigint, bigint, int)
 	TO market_admin, market_operator, market_trader;
+GRANT EXECUTE ON FUNCTION market.candles(bigint, interval)
+	TO market_admin, market_operator, market_trader, market_oracle;
