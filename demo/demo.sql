@@ -117,6 +117,38 @@ SELECT j.kind, j.label, j.amount, j.balance_before, j.balance_after
 SELECT label, balance, locked, available FROM market.account_balances WHERE kind = 'user' ORDER BY label;
 
 \echo
+\echo '-- Positions: cost basis, value at the last trade price, P&L.'
+SELECT a.label, p.outcome_label, p.quantity, p.cost_basis, p.average_price, p.last_price,
+	   p.market_value, p.unrealized_pnl
+  FROM market.position_holdings p JOIN market.accounts a ON a.id = p.account ORDER BY p.outcome_number;
+SELECT a.label, p.contracts, p.cost_basis, p.realized_pnl, p.status
+  FROM market.positions_summary p JOIN market.accounts a ON a.id = p.account ORDER BY a.label;
+SELECT label, balance, invested, market_value, total FROM market.account_summary ORDER BY label;
+
+\echo
+\echo '== Resolution and settlement =='
+\echo '-- Trading stops; the admin resolves the final: home won.'
+SELECT market.close_market(:final);
+SELECT market.resolve(:final, market.outcome_id(:final, 1));
+SELECT o.number, o.state, m.payouts, o.collateral FROM market.market_overview o
+  JOIN market.markets m ON m.id = o.id WHERE o.number = 2;
+\echo '-- With no dispute window the report is final at the first settle.'
+\echo '-- Every holder is paid from the collateral: 1.00 per winning contract.'
+SELECT a.label, s.payout FROM market.settle(:final) s
+  JOIN market.accounts a ON a.id = s.account ORDER BY a.label;
+\echo '-- Settling again pays nothing.'
+SELECT * FROM market.settle(:final);
+SELECT a.label, p.realized_pnl, p.status, p.payout, p.result
+  FROM market.positions_summary p JOIN market.accounts a ON a.id = p.account ORDER BY a.label;
+SELECT j.kind, j.label, j.amount, j.balance_before, j.balance_after
+  FROM market.account_journal j WHERE j.kind = 'payout' ORDER BY j.transfer, j.amount;
+SELECT number, state, collateral FROM market.market_overview ORDER BY number;
+\echo '-- Everything adds up: the traders hold what came in from outside.'
+SELECT sum(balance) AS traders, -market.balance(1) AS deposits_less_withdrawals
+  FROM market.account_balances WHERE kind = 'user';
+SELECT label, balance, locked, available FROM market.account_balances WHERE kind = 'user' ORDER BY label;
+
+\echo
 \echo '-- The invariants hold (no rows = healthy).'
 SELECT * FROM market.check_invariants();
 \pset footer on
