@@ -2,7 +2,7 @@
 -- SQLSTATE, and the rules of payouts.
 \ir common.psql
 
-SELECT plan(36);
+SELECT plan(39);
 
 SELECT market.create_account('s-alice', 'tap_alice') AS alice \gset
 SELECT market.create_account('s-bob', 'tap_bob') AS bob \gset
@@ -109,6 +109,16 @@ SELECT is((SELECT collateral FROM market.market_overview WHERE id = :m), 0.00000
 	'every position settled: the collateral is exactly zero');
 SELECT throws_ok(format('SELECT market.cancel_market(%s, ''late'')', :m), '55000', NULL,
 	'a finalized market cannot be cancelled');
+
+---------------------------------------------------------------- after the window
+SELECT market.create_market('quick', ARRAY['YES', 'NO'], oracle => :oracle) AS q \gset
+SET ROLE tap_oracle;
+SELECT lives_ok(format('SELECT market.resolve(%s, market.outcome_id(%s, 2))', :q, :q),
+	'the oracle resolves a market with no dispute window');
+SELECT lives_ok(format('SELECT market.finalize(%s)', :q),
+	'and, the window being over, finalizes it itself');
+RESET ROLE;
+SELECT is((SELECT state FROM market.markets WHERE id = :q), 'finalized', 'the report is final');
 
 SELECT * FROM finish();
 ROLLBACK;
