@@ -136,10 +136,30 @@ static MarketStatement fix_refunds = {
 	2, {INT8OID, INT8OID}
 };
 
+/*
+ * The collateral, locked: every auction that trades writes this row, so
+ * under REPEATABLE READ a transaction whose snapshot missed one fails here
+ * (40001) instead of fixing amounts from stale holdings.
+ */
 static MarketStatement collateral_of = {
-	"SELECT balance FROM market.accounts WHERE id = $1",
+	"SELECT balance FROM market.accounts WHERE id = $1 FOR UPDATE",
 	1, {INT8OID}
 };
+
+/* The amounts just fixed must add up to the collateral. */
+static void
+check_fixed(const MarketRow *m, int64 collateral)
+{
+	uint64		i;
+	int64		total = 0;
+	bool		isnull;
+
+	for (i = 0; i < SPI_processed; i++)
+		total += market_get_int64(i, 1, &isnull);
+	if (total != collateral)
+		elog(ERROR, "amounts owed by market %d add up to %s, not its collateral %s",
+			 m->number, market_micros_to_cstring(total), market_micros_to_cstring(collateral));
+}
 
 /* Refuse with 42501 unless the caller may resolve this market. */
 static void
@@ -340,10 +360,10 @@ market_resolve_value(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("value must not be null")));
-	if (numeric_is_nan(PG_GETARG_NUMERIC(1)))
+	if (numeric_is_nan(PG_GETARG_NUMERIC(1)) || numeric_is_inf(PG_GETARG_NUMERIC(1)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("value must be a number")));
+				 errmsg("value must be a finite number")));
 
 	SPI_connect();
 	m = market_to_resolve(fcinfo, &n, &scalar, &ids);
@@ -414,6 +434,7 @@ finalize_now(MarketRow *m)
 	values[0] = Int64GetDatum(m->id);
 	values[1] = Int64GetDatum(collateral);
 	market_exec(&fix_payouts, values, NULL, SPI_OK_INSERT_RETURNING);
+	check_fixed(m, collateral);
 	values[0] = Int64GetDatum(m->id);
 	market_exec(&mark_finalized, values, NULL, SPI_OK_UPDATE);
 	market_write_state(m, "finalized", "market_finalized", NULL);
@@ -457,6 +478,8 @@ market_finalize(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("market %d is %s", m.number, m.state),
 				 errdetail("Only a resolved market can be finalized.")));
+	if (!admin && !market_caller_has(MARKET_ROLE_OPERATOR))
+		require_resolver(&m);	/* an oracle finalizes only its own markets */
 	if (!admin && strcmp(m.oracle_kind, "ai") == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
@@ -511,6 +534,7 @@ market_cancel_market(PG_FUNCTION_ARGS)
 	values[0] = Int64GetDatum(market);
 	values[1] = Int64GetDatum(collateral);
 	market_exec(&fix_refunds, values, NULL, SPI_OK_INSERT_RETURNING);
+	check_fixed(&m, collateral);
 	values[1] = CStringGetTextDatum(reason);
 	market_exec(&mark_cancelled, values, NULL, SPI_OK_UPDATE);
 	market_write_state(&m, "cancelled", "market_cancelled", reason);

@@ -105,6 +105,7 @@ market_settle(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	int64		market;
 	int64		account = 0;
+	bool		everyone = PG_ARGISNULL(1);
 	int64		limit = PG_INT64_MAX;
 	MarketRow	m;
 	Datum		values[7];
@@ -129,7 +130,7 @@ market_settle(PG_FUNCTION_ARGS)
 	market_require_role(MARKET_ROLE_ADMIN | MARKET_ROLE_OPERATOR | MARKET_ROLE_TRADER,
 						"settle positions");
 	market = market_id_arg(fcinfo, 0, "market");
-	if (!PG_ARGISNULL(1))
+	if (!everyone)
 		account = PG_GETARG_INT64(1);
 	else if (!market_caller_has(MARKET_ROLE_ADMIN | MARKET_ROLE_OPERATOR))
 		ereport(ERROR,
@@ -147,11 +148,13 @@ market_settle(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, 0);
 
 	SPI_connect();
-	if (account != 0)
+	if (!everyone)
 	{
 		values[0] = Int64GetDatum(account);
 		if (market_exec(&account_owner, values, NULL, SPI_OK_SELECT) != 1)
 			market_account_not_found(account);
+		/* paying a holder what it is owed: admins too, not only operators */
+		if (!market_caller_has(MARKET_ROLE_ADMIN))
 		{
 			Datum		d = market_get_datum(0, 1, &isnull);
 
@@ -172,17 +175,20 @@ market_settle(PG_FUNCTION_ARGS)
 
 	values[0] = Int64GetDatum(market);
 	values[1] = Int64GetDatum(account);
-	nulls[1] = account == 0 ? 'n' : ' ';
+	nulls[1] = everyone ? 'n' : ' ';
 	values[2] = Int64GetDatum(limit);
 	n = market_exec(&due, values, nulls, SPI_OK_SELECT);
 	nulls[1] = ' ';
 	if (n == 0)
 	{
-		if (account != 0)
+		if (!everyone)
 		{
+			bool		had_row;
+
 			values[1] = Int64GetDatum(account);
+			had_row = market_exec(&any_row, values, NULL, SPI_OK_SELECT) == 1;
 			ereport(NOTICE,
-					(errmsg(market_exec(&any_row, values, NULL, SPI_OK_SELECT) == 1
+					(errmsg(had_row
 							? "account " INT64_FORMAT " was already settled in market %d"
 							: "account " INT64_FORMAT " holds nothing in market %d",
 							account, m.number)));
@@ -277,7 +283,7 @@ market_settle(PG_FUNCTION_ARGS)
 	initStringInfo(&payload);
 	appendStringInfo(&payload, "{\"number\": %d, \"kind\": \"%s\", \"positions\": " UINT64_FORMAT
 					 ", \"paid\": %s}", m.number, kind, n, market_micros_to_cstring(total));
-	market_event("settled", market, account, payload.data);
+	market_event("settled", market, everyone ? 0 : account, payload.data);
 	SPI_finish();
 
 	return (Datum) 0;

@@ -2,7 +2,7 @@
 -- SQLSTATE, and the rules of payouts.
 \ir common.psql
 
-SELECT plan(39);
+SELECT plan(42);
 
 SELECT market.create_account('s-alice', 'tap_alice') AS alice \gset
 SELECT market.create_account('s-bob', 'tap_bob') AS bob \gset
@@ -46,7 +46,9 @@ SELECT throws_ok(format('SELECT market.resolve_value(%s, 5)', :m),
 SELECT throws_ok(format('SELECT market.resolve_value(%s, 12)', :sc),
 	'22023', NULL, 'a value in no outcome''s range is refused');
 SELECT throws_ok(format('SELECT market.resolve_value(%s, ''NaN'')', :sc),
-	'22023', 'value must be a number', 'resolve_value: NaN');
+	'22023', 'value must be a finite number', 'resolve_value: NaN');
+SELECT throws_ok(format('SELECT market.resolve_value(%s, ''Infinity'')', :sc),
+	'22023', 'value must be a finite number', 'resolve_value: Infinity');
 SELECT lives_ok(format('SELECT market.resolve_value(%s, -3)', :sc), 'resolve_value: -3 is low');
 SELECT is((SELECT payouts FROM market.markets WHERE id = :sc), ARRAY[1000000, 0]::bigint[],
 	'the bucket holding the value wins');
@@ -70,6 +72,8 @@ SELECT throws_ok(format('SELECT * FROM market.settle(%s)', :m),
 	'42501', 'permission denied to settle every position', 'a trader cannot settle everyone');
 SELECT throws_ok(format('SELECT * FROM market.settle(%s, %s)', :m, :bob),
 	'42501', NULL, 'a trader cannot settle another trader''s position');
+SELECT throws_ok(format('SELECT * FROM market.settle(%s, 0)', :m),
+	'P0002', 'account 0 does not exist', 'account 0 is not "everyone"');
 RESET ROLE;
 SELECT throws_ok(format('SELECT * FROM market.settle(%s, max_positions => 0)', :m),
 	'22023', 'max_positions must be positive', 'max_positions must be positive');
@@ -115,6 +119,12 @@ SELECT market.create_market('quick', ARRAY['YES', 'NO'], oracle => :oracle) AS q
 SET ROLE tap_oracle;
 SELECT lives_ok(format('SELECT market.resolve(%s, market.outcome_id(%s, 2))', :q, :q),
 	'the oracle resolves a market with no dispute window');
+RESET ROLE;
+SET ROLE tap_other_oracle;
+SELECT throws_ok(format('SELECT market.finalize(%s)', :q), '42501', NULL,
+	'another market''s oracle cannot finalize it');
+RESET ROLE;
+SET ROLE tap_oracle;
 SELECT lives_ok(format('SELECT market.finalize(%s)', :q),
 	'and, the window being over, finalizes it itself');
 RESET ROLE;
