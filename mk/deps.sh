@@ -8,6 +8,7 @@ need=""
 [ -x /usr/lib/postgresql/15/bin/pg_config ] &&
   [ -f /usr/include/postgresql/15/server/postgres.h ] || need="$need postgresql-server-dev-15"
 [ -f /usr/share/postgresql/15/extension/pgtap.control ] || need="$need postgresql-15-pgtap"
+[ -f /usr/share/postgresql/15/extension/pg_cron.control ] || need="$need postgresql-15-cron"
 command -v pg_prove >/dev/null 2>&1                   || need="$need libtap-parser-sourcehandler-pgtap-perl"
 command -v pg_virtualenv >/dev/null 2>&1              || need="$need postgresql-common"
 command -v gcc >/dev/null 2>&1                        || need="$need gcc"

@@ -28,7 +28,9 @@ fi
 
 echo "=== server suites (throwaway cluster)"
 pg_virtualenv -v 15 \
-	-o shared_preload_libraries=market \
+	-o shared_preload_libraries=market,pg_cron \
+	-o cron.database_name=market_cron \
+	-o cron.use_background_workers=on \
 	-o max_connections=60 \
 	-o market.node_id=7 \
 	sh test/suites.sh
