@@ -81,66 +81,64 @@ static MarketStatement mark_cancelled = {
 };
 
 /*
- * What each holder is owed at finalization: sum of quantity x payout over
- * its holdings (micro-units squared / 10^6), largest remainder across
- * holders (ties to the lower account id) so the total is the collateral.
+ * The split both use: each holder's share num / den of the collateral ($2)
+ * is floored, and the micro-units left go one each to the largest
+ * remainders (ties to the lower account id), so the amounts add up to
+ * exactly the collateral.  The query before it names, per holder,
+ * weights(account, cost, num, den).
+ */
+#define FIX_AMOUNTS(kind) \
+	" split AS (" \
+	"  SELECT account, cost, pg_catalog.div(num, den)::pg_catalog.int8 AS base," \
+	"         pg_catalog.mod(num, den) AS remainder FROM weights)," \
+	" ranked AS (" \
+	"  SELECT *, pg_catalog.row_number() OVER (ORDER BY remainder DESC, account) AS rank," \
+	"         $2::pg_catalog.int8 - pg_catalog.sum(base) OVER () AS residue FROM split)" \
+	" INSERT INTO market.settlements (market, account, kind, amount, cost)" \
+	" SELECT $1, account, '" kind "', base + CASE WHEN rank <= residue THEN 1 ELSE 0 END," \
+	"        cost::pg_catalog.int8" \
+	"   FROM ranked" \
+	" RETURNING amount"
+
+/*
+ * What each holder is owed at finalization: the sum of quantity x payout
+ * over its holdings (micro-units squared, so / 10^6).
  */
 static MarketStatement fix_payouts = {
-	"WITH owed AS ("
-	"  SELECT h.account, pg_catalog.sum(h.quantity::pg_catalog.numeric * m.payouts[o.number]) AS exact,"
-	"         pg_catalog.sum(h.cost)::pg_catalog.int8 AS cost"
+	"WITH weights AS ("
+	"  SELECT h.account, pg_catalog.sum(h.cost) AS cost,"
+	"         pg_catalog.sum(h.quantity::pg_catalog.numeric * m.payouts[o.number]) AS num,"
+	"         1000000::pg_catalog.numeric AS den"
 	"    FROM market.holdings h"
 	"    JOIN market.outcomes o ON o.id = h.outcome"
 	"    JOIN market.markets m ON m.id = h.market"
 	"   WHERE h.market = $1 AND h.quantity > 0"
 	"   GROUP BY h.account),"
-	" split AS ("
-	"  SELECT account, cost, pg_catalog.div(exact, 1000000)::pg_catalog.int8 AS base,"
-	"         pg_catalog.mod(exact, 1000000) AS remainder FROM owed),"
-	" ranked AS ("
-	"  SELECT *, pg_catalog.row_number() OVER (ORDER BY remainder DESC, account) AS rank,"
-	"         $2::pg_catalog.int8 - pg_catalog.sum(base) OVER () AS residue FROM split)"
-	" INSERT INTO market.settlements (market, account, kind, amount, cost)"
-	" SELECT $1, account, 'payout', base + CASE WHEN rank <= residue THEN 1 ELSE 0 END, cost"
-	"   FROM ranked"
-	" RETURNING amount",
+	FIX_AMOUNTS("payout"),
 	2, {INT8OID, INT8OID}
 };
 
 /*
  * What each holder gets back when a market is cancelled: the collateral in
  * proportion to the cost basis of what it holds (by quantity if nothing
- * held has a cost), largest remainder, ties to the lower account id.
+ * held has a cost).
  */
 static MarketStatement fix_refunds = {
 	"WITH held AS ("
 	"  SELECT account, pg_catalog.sum(cost)::pg_catalog.numeric AS cost,"
 	"         pg_catalog.sum(quantity)::pg_catalog.numeric AS quantity"
 	"    FROM market.holdings WHERE market = $1 AND quantity > 0 GROUP BY account),"
+	" totals AS ("
+	"  SELECT pg_catalog.sum(cost) AS cost, pg_catalog.sum(quantity) AS quantity FROM held),"
 	" weights AS ("
-	"  SELECT account, cost,"
-	"         CASE WHEN pg_catalog.sum(cost) OVER () > 0 THEN cost ELSE quantity END AS w,"
-	"         CASE WHEN pg_catalog.sum(cost) OVER () > 0 THEN pg_catalog.sum(cost) OVER ()"
-	"              ELSE pg_catalog.sum(quantity) OVER () END AS total"
-	"    FROM held),"
-	" split AS ("
-	"  SELECT account, cost, pg_catalog.div($2::pg_catalog.numeric * w, total)::pg_catalog.int8 AS base,"
-	"         pg_catalog.mod($2::pg_catalog.numeric * w, total) AS remainder FROM weights),"
-	" ranked AS ("
-	"  SELECT *, pg_catalog.row_number() OVER (ORDER BY remainder DESC, account) AS rank,"
-	"         $2::pg_catalog.int8 - pg_catalog.sum(base) OVER () AS residue FROM split)"
-	" INSERT INTO market.settlements (market, account, kind, amount, cost)"
-	" SELECT $1, account, 'refund', base + CASE WHEN rank <= residue THEN 1 ELSE 0 END, cost::pg_catalog.int8"
-	"   FROM ranked"
-	" RETURNING amount",
+	"  SELECT h.account, h.cost,"
+	"         $2::pg_catalog.numeric * CASE WHEN t.cost > 0 THEN h.cost ELSE h.quantity END AS num,"
+	"         CASE WHEN t.cost > 0 THEN t.cost ELSE t.quantity END AS den"
+	"    FROM held h, totals t),"
+	FIX_AMOUNTS("refund"),
 	2, {INT8OID, INT8OID}
 };
 
-/*
- * The collateral, locked: every auction that trades writes this row, so
- * under REPEATABLE READ a transaction whose snapshot missed one fails here
- * (40001) instead of fixing amounts from stale holdings.
- */
 static MarketStatement collateral_of = {
 	"SELECT balance FROM market.accounts WHERE id = $1 FOR UPDATE",
 	1, {INT8OID}

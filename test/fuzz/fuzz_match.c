@@ -82,17 +82,6 @@ rd_quantity(Reader *r)
 }
 
 static int64_t
-round_tick(int64_t p, int64_t tick)
-{
-	p = (p + tick / 2) / tick * tick;
-	if (p < tick)
-		p = tick;
-	if (p > ONE)
-		p = ONE;
-	return p;
-}
-
-static int64_t
 rd_price(Reader *r, int32_t n, int64_t tick)
 {
 	int64_t		levels = ONE / tick;
@@ -103,7 +92,7 @@ rd_price(Reader *r, int32_t n, int64_t tick)
 			return (1 + rd_u16(r) % levels) * tick;
 		case 1:
 			/* around 1/N, so synthetics and merges cross */
-			return round_tick(ONE / n + (int64_t) (int8_t) rd_u8(r) * tick, tick);
+			return mc_round_tick(ONE / n + (int64_t) (int8_t) rd_u8(r) * tick, tick);
 		case 2:
 			switch (rd_u8(r) % 3)
 			{
@@ -116,7 +105,7 @@ rd_price(Reader *r, int32_t n, int64_t tick)
 			}
 		default:
 			/* around 1/N at a coarser scale */
-			return round_tick(ONE / n + (int64_t) (int8_t) rd_u8(r) * (ONE / 1000), tick);
+			return mc_round_tick(ONE / n + (int64_t) (int8_t) rd_u8(r) * (ONE / 1000), tick);
 	}
 }
 
@@ -168,18 +157,7 @@ decode_book(Reader *r, MatchBook *b, int64_t *initial)
 		for (j = 0; j < n; j++)
 			b->holdings[(size_t) (rd_u8(r) % nacc) * (size_t) n + (size_t) j] += x;
 	}
-	for (i = 0; i < nacc; i++)
-	{
-		int64_t    *h = &b->holdings[(size_t) i * (size_t) n];
-		int64_t		sets = h[0];
-
-		for (j = 1; j < n; j++)
-			if (h[j] < sets)
-				sets = h[j];
-		for (j = 0; j < n; j++)
-			h[j] -= sets;
-		supply -= sets;
-	}
+	supply -= mc_redeem_all(b);
 	*initial = supply;
 
 	for (i = 0; i < nacc; i++)

@@ -711,4 +711,45 @@ mc_run_and_check(MatchBook *book, int64_t initial_collateral)
 	return rc;
 }
 
+
+/* ---------- helpers for the book generators ---------- */
+
+/* p rounded to the nearest multiple of tick, within (0, 1]. */
+static inline int64_t
+mc_round_tick(int64_t p, int64_t tick)
+{
+	p = (p + tick / 2) / tick * tick;
+	if (p < tick)
+		p = tick;
+	if (p > ESCROW_ONE)
+		p = ESCROW_ONE;
+	return p;
+}
+
+/*
+ * Redeem every account's complete sets, as the engine would have, so the
+ * generated holdings are consistent; returns the sets removed from supply.
+ */
+static inline int64_t
+mc_redeem_all(MatchBook *b)
+{
+	int64_t		removed = 0;
+	int32_t		i,
+				j;
+
+	for (i = 0; i < b->n_accounts; i++)
+	{
+		int64_t    *h = &b->holdings[(size_t) i * (size_t) b->n_outcomes];
+		int64_t		sets = h[0];
+
+		for (j = 1; j < b->n_outcomes; j++)
+			if (h[j] < sets)
+				sets = h[j];
+		for (j = 0; j < b->n_outcomes; j++)
+			h[j] -= sets;
+		removed += sets;
+	}
+	return removed;
+}
+
 #endif							/* MARKET_MATCH_CHECK_H */

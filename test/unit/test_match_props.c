@@ -87,17 +87,6 @@ gen_quantity(void)
 	}
 }
 
-static int64_t
-round_tick(int64_t p, int64_t tick)
-{
-	p = (p + tick / 2) / tick * tick;
-	if (p < tick)
-		p = tick;
-	if (p > ONE)
-		p = ONE;
-	return p;
-}
-
 /*
  * Prices concentrate around 1/N for both sides, so synthetic matches
  * (bids summing to >= 1), merges (asks summing to <= 1) and directs (a
@@ -126,10 +115,10 @@ gen_price(int32_t n, int64_t tick)
 					return ONE - tick > 0 ? ONE - tick : tick;
 			}
 		case 3:
-			return round_tick(center, tick);
+			return mc_round_tick(center, tick);
 		default:
 			spread = center / 3;
-			return round_tick(center - spread + below(2 * spread + 1), tick);
+			return mc_round_tick(center - spread + below(2 * spread + 1), tick);
 	}
 }
 
@@ -196,18 +185,7 @@ gen_book(MatchBook *b, int64_t *initial)
 		for (j = 0; j < n; j++)
 			b->holdings[below(nacc) * n + j] += x;
 	}
-	for (i = 0; i < nacc; i++)
-	{
-		int64_t    *h = &b->holdings[(size_t) i * (size_t) n];
-		int64_t		sets = h[0];
-
-		for (j = 1; j < n; j++)
-			if (h[j] < sets)
-				sets = h[j];
-		for (j = 0; j < n; j++)
-			h[j] -= sets;
-		supply -= sets;
-	}
+	supply -= mc_redeem_all(b);
 	*initial = supply;
 
 	/* which accounts have an order, in a random order of the orders array */
