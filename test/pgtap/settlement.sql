@@ -2,7 +2,7 @@
 -- SQLSTATE, and the rules of payouts.
 \ir common.psql
 
-SELECT plan(42);
+SELECT plan(52);
 
 SELECT market.create_account('s-alice', 'tap_alice') AS alice \gset
 SELECT market.create_account('s-bob', 'tap_bob') AS bob \gset
@@ -41,8 +41,15 @@ SELECT throws_ok(format('SELECT market.resolve(%s, ARRAY[0.5000001, 0.4999999])'
 	'22023', 'payout has more than 6 decimal places', 'payouts are exact to the micro-unit');
 SELECT throws_ok(format('SELECT market.resolve(%s, ARRAY[NULL, 1]::numeric[])', :m),
 	'22004', NULL, 'a NULL payout is refused');
+SELECT throws_ok(format('SELECT market.resolve(%s, NULL::numeric[])', :m),
+	'22004', 'payouts must not be null', 'a NULL payout vector is refused');
+SELECT throws_ok(format('SELECT market.resolve(%s, ARRAY[[0.5, 0.5]])', :m),
+	'22023', 'payouts must be a one-dimensional array', 'a 2-D payout vector is refused');
+SELECT throws_ok(format('SELECT market.resolve_value(%s, NULL)', :sc),
+	'22004', 'value must not be null', 'resolve_value: NULL');
 SELECT throws_ok(format('SELECT market.resolve_value(%s, 5)', :m),
-	'22023', NULL, 'resolve_value needs a market with outcome ranges');
+	'22023', format('market %s has no outcome ranges', (SELECT number FROM market.markets WHERE id = :m)),
+	'resolve_value needs a market with outcome ranges');
 SELECT throws_ok(format('SELECT market.resolve_value(%s, 12)', :sc),
 	'22023', NULL, 'a value in no outcome''s range is refused');
 SELECT throws_ok(format('SELECT market.resolve_value(%s, ''NaN'')', :sc),
@@ -113,6 +120,25 @@ SELECT is((SELECT collateral FROM market.market_overview WHERE id = :m), 0.00000
 	'every position settled: the collateral is exactly zero');
 SELECT throws_ok(format('SELECT market.cancel_market(%s, ''late'')', :m), '55000', NULL,
 	'a finalized market cannot be cancelled');
+
+---------------------------------------------------------------- cancel_market, unknown markets
+SELECT market.create_market('to cancel', ARRAY['YES', 'NO']) AS x \gset
+SELECT throws_ok(format('SELECT market.cancel_market(%s, '''')', :x),
+	'22023', 'cancelling a market needs a reason', 'cancelling needs a reason');
+SET ROLE tap_alice;
+SELECT throws_ok(format('SELECT market.cancel_market(%s, ''mine'')', :x), '42501', NULL,
+	'a trader cannot cancel a market');
+RESET ROLE;
+SELECT lives_ok(format('SELECT market.cancel_market(%s, ''no interest'')', :x), 'an admin cancels it');
+SELECT throws_ok(format('SELECT market.cancel_market(%s, ''again'')', :x), '55000',
+	format('market %s is cancelled', (SELECT number FROM market.markets WHERE id = :x)),
+	'a market is cancelled once');
+SELECT throws_ok('SELECT market.finalize(987654321)', 'P0002', 'market 987654321 does not exist',
+	'finalize: unknown market');
+SELECT throws_ok('SELECT * FROM market.settle(987654321)', 'P0002', 'market 987654321 does not exist',
+	'settle: unknown market');
+SELECT throws_ok('SELECT market.dispute(987654321, ''x'')', 'P0002', 'market 987654321 does not exist',
+	'dispute: unknown market');
 
 ---------------------------------------------------------------- after the window
 SELECT market.create_market('quick', ARRAY['YES', 'NO'], oracle => :oracle) AS q \gset
