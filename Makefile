@@ -7,7 +7,6 @@
 # (pg_regress and isolation tests against a running server).
 
 EXTENSION   = market
-EXTVERSION  = 0.1
 MODULE_big  = market
 OBJS = \
 	src/market.o \
@@ -29,7 +28,8 @@ OBJS = \
 	src/execute.o \
 	src/invariants.o
 
-DATA = sql/market--$(EXTVERSION).sql
+# every released script stays installed: 0.1 databases update in place
+DATA = sql/market--0.1.sql sql/market--0.2.sql sql/market--0.1--0.2.sql
 
 # pg_regress and isolation tests: sources in test/, expected output in
 # expected/ (pg_regress looks in --outputdir/expected first).

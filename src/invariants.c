@@ -234,9 +234,9 @@ market_holding_check(PG_FUNCTION_ARGS)
 	bool		isnull;
 	int64		market;
 	CommandId	written = InvalidCommandId;
+	MarketIdentity caller;
 
-	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_FOR_ROW(trigdata->tg_event))
-		elog(ERROR, "market.holding_check() must be fired for each row");
+	market_require_trigger(fcinfo, "holding_check", true);
 
 	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
 		slot = trigdata->tg_newslot;
@@ -250,9 +250,11 @@ market_holding_check(PG_FUNCTION_ARGS)
 	}
 	market = DatumGetInt64(slot_getattr(slot, 3, &isnull));
 
+	market_become_owner(trigdata->tg_relation, &caller);
 	SPI_connect();
 	check_market_supply(market, written);
 	SPI_finish();
+	market_restore_identity(&caller);
 	return PointerGetDatum(NULL);
 }
 
@@ -275,11 +277,9 @@ market_account_check(PG_FUNCTION_ARGS)
 	int64		expected;
 	int64		escrow;
 	Datum		values[1];
+	MarketIdentity caller;
 
-	if (!CALLED_AS_TRIGGER(fcinfo) ||
-		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
-		!TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
-		elog(ERROR, "market.account_check() must be fired for each row updated");
+	market_require_trigger(fcinfo, "account_check", true);
 
 	rel = trigdata->tg_relation;
 	slot = trigdata->tg_newslot;
@@ -297,6 +297,7 @@ market_account_check(PG_FUNCTION_ARGS)
 	if (strcmp(kind, "external") == 0 || strcmp(kind, "house") == 0)
 		return PointerGetDatum(NULL);
 
+	market_become_owner(rel, &caller);
 	SPI_connect();
 	if (strcmp(kind, "collateral") == 0)
 	{
@@ -325,6 +326,7 @@ market_account_check(PG_FUNCTION_ARGS)
 						   market_micros_to_cstring(locked),
 						   market_micros_to_cstring(escrow))));
 	SPI_finish();
+	market_restore_identity(&caller);
 
 	return PointerGetDatum(NULL);
 }
@@ -340,8 +342,7 @@ market_journal_append_only(PG_FUNCTION_ARGS)
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
 	const char *what;
 
-	if (!CALLED_AS_TRIGGER(fcinfo))
-		elog(ERROR, "market.journal_append_only() must be called as a trigger");
+	market_require_trigger(fcinfo, "journal_append_only", false);
 
 	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
 		what = "UPDATE";

@@ -347,16 +347,28 @@ market_create_account(PG_FUNCTION_ARGS)
 
 	market_require_role(MARKET_ROLE_ADMIN | MARKET_ROLE_OPERATOR | MARKET_ROLE_TRADER,
 						"create accounts");
+	if (OidIsValid(owner) && GetUserNameFromId(owner, true) == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("role with OID %u does not exist", owner),
+				 errhint("Name the owner as a role name, for example 'alice'::regrole.")));
 	if (!market_caller_has(MARKET_ROLE_ADMIN | MARKET_ROLE_OPERATOR))
 	{
+		/*
+		 * A trader's account is its own: owned by itself or by a role it is
+		 * a member of.  Never by one of the extension's roles, which every
+		 * trader (or every operator) has: that account would be everyone's.
+		 */
 		if (!OidIsValid(owner))
 			owner = market_caller();
-		else if (!has_privs_of_role(market_caller(), owner))
+		else if (!is_member_of_role(market_caller(), owner) ||
+				 market_is_extension_role(owner))
 			ereport(ERROR,
 					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 					 errmsg("permission denied to create an account owned by role \"%s\"",
 							GetUserNameFromId(owner, false)),
-					 errdetail("A trader may create accounts only for itself.")));
+					 errdetail("A trader may create accounts only for itself."),
+					 errhint("Omit owner, or ask a member of market_operator or market_admin to create the account.")));
 	}
 
 	SPI_connect();

@@ -19,6 +19,7 @@
 #include "fmgr.h"
 #include "storage/lockdefs.h"
 #include "utils/numeric.h"
+#include "utils/relcache.h"
 #include "utils/timestamp.h"
 
 /* The extension's SQLSTATE class "MK". */
@@ -63,9 +64,21 @@ typedef enum MarketRole
 
 extern Oid	market_caller(void);
 extern bool market_caller_has(int roles);
+extern bool market_is_extension_role(Oid role);
 extern void market_require_role(int roles, const char *action);
 extern void market_require_account(int64 account, Oid owner, bool act,
 								   const char *action);
+extern void market_require_trigger(FunctionCallInfo fcinfo, const char *name,
+								   bool for_each_row);
+
+typedef struct MarketIdentity
+{
+	Oid			userid;
+	int			sec_context;
+} MarketIdentity;
+
+extern void market_become_owner(Relation rel, MarketIdentity *save);
+extern void market_restore_identity(const MarketIdentity *save);
 
 /* ledger.c */
 extern void market_account_not_found(int64 account) pg_attribute_noreturn();

@@ -182,7 +182,8 @@ require_resolver(const MarketRow *m)
 	ereport(ERROR,
 			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 			 errmsg("permission denied to resolve market %d", m->number),
-			 errdetail("Only the market's oracle or an admin may resolve it.")));
+			 errdetail("Only the market's oracle or an admin may resolve it."),
+			 errhint("Resolve as the owner role of the market's oracle account, or as a member of market_admin.")));
 }
 
 /* Lock, read and check a market that is about to be resolved. */
@@ -482,7 +483,8 @@ market_finalize(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied to finalize market %d", m.number),
-				 errdetail("The report of an 'ai' oracle becomes final only when an admin confirms it.")));
+				 errdetail("The report of an 'ai' oracle becomes final only when an admin confirms it."),
+				 errhint("Ask a member of market_admin to call market.finalize(%d).", m.number)));
 	if (!admin && GetCurrentTimestamp() < m.finalizes_at)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),

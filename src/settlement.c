@@ -136,7 +136,8 @@ market_settle(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied to settle every position"),
-				 errdetail("A trader settles its own positions: give the account.")));
+				 errdetail("A trader settles its own positions: give the account."),
+				 errhint("Call market.settle(market, account) for an account you own, or settle everyone as a member of market_operator or market_admin.")));
 	if (!PG_ARGISNULL(2))
 	{
 		if (PG_GETARG_INT32(2) <= 0)

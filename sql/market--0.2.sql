@@ -1,0 +1,793 @@
+/* sql/market--0.2.sql */
+
+-- complain if script is sourced in psql, rather than via CREATE EXTENSION
+\echo Use "CREATE EXTENSION market" to load this file. \quit
+
+/*
+ * Money is stored as bigint micro-units (1 = 0.000001) in every table; the
+ * functions and views speak numeric.  Ids are snowflakes (market.snowflake())
+ * except the two system accounts, which have fixed ids so that a dump
+ * restored into a new database finds them where its journal says.
+ */
+
+-- The four roles of the exchange.  Roles are cluster-wide: they are made
+-- here when missing and left in place by DROP EXTENSION.
+DO $roles$
+DECLARE
+	r text;
+BEGIN
+	FOREACH r IN ARRAY ARRAY['market_admin', 'market_operator',
+							 'market_trader', 'market_oracle']
+	LOOP
+		IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = r) THEN
+			EXECUTE pg_catalog.format('CREATE ROLE %I NOLOGIN', r);
+		END IF;
+	END LOOP;
+END
+$roles$;
+
+-- The extension's internals: trigger functions and anything else that is
+-- not part of the API, out of the way of \df market.*.  Nobody but the
+-- extension's owner has USAGE on it.
+CREATE SCHEMA market_internal;
+COMMENT ON SCHEMA market_internal IS
+	'internals of the market extension (trigger functions); not an API';
+
+------------------------------------------------------------------------------
+-- Identifiers
+------------------------------------------------------------------------------
+
+CREATE FUNCTION market.snowflake() RETURNS bigint
+	AS 'MODULE_PATHNAME', 'market_snowflake'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION market.snowflake() IS
+	'a new 64-bit time-ordered id, unique across backends';
+
+CREATE FUNCTION market.snowflake_time(id bigint) RETURNS timestamptz
+	AS 'MODULE_PATHNAME', 'market_snowflake_time'
+	LANGUAGE C IMMUTABLE STRICT SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION market.snowflake_time(bigint) IS
+	'the millisecond a snowflake id was generated in';
+
+------------------------------------------------------------------------------
+-- Accounts and the journal
+------------------------------------------------------------------------------
+
+CREATE TABLE market.accounts (
+	id			bigint PRIMARY KEY,
+	label		text,
+	owner		regrole,
+	kind		text NOT NULL DEFAULT 'user'
+		CONSTRAINT accounts_kind CHECK (kind IN ('user', 'external', 'house', 'collateral')),
+	balance		bigint NOT NULL DEFAULT 0,
+	locked		bigint NOT NULL DEFAULT 0,
+	created_at	timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	CONSTRAINT accounts_locked_within_balance CHECK (0 <= locked AND locked <= balance),
+	CONSTRAINT accounts_entry_only CHECK (kind NOT IN ('external', 'house')
+										  OR (balance = 0 AND locked = 0))
+);
+COMMENT ON TABLE market.accounts IS
+	'cash accounts; balance and locked in micro-units (external and house keep theirs in the journal only)';
+
+CREATE TABLE market.journal (
+	transfer	bigint NOT NULL,
+	account		bigint NOT NULL,
+	amount		bigint NOT NULL CONSTRAINT journal_amount_nonzero CHECK (amount <> 0),
+	balance_after bigint,
+	kind		text NOT NULL CONSTRAINT journal_kind CHECK (kind IN
+		('deposit', 'withdrawal', 'trade', 'mint', 'redeem', 'payout', 'refund',
+		 'fee', 'commitment', 'distribution', 'rollback')),
+	market		bigint,
+	order_id	bigint,
+	execution	bigint,
+	created_at	timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	PRIMARY KEY (transfer, account)
+);
+CREATE INDEX journal_account_transfer ON market.journal (account, transfer);
+COMMENT ON TABLE market.journal IS
+	'double-entry journal: one entry per account a transfer touches; append-only; amounts in micro-units';
+
+CREATE TABLE market.events (
+	id			bigint PRIMARY KEY,
+	name		text NOT NULL,
+	market		bigint,
+	account		bigint,
+	payload		jsonb NOT NULL DEFAULT '{}',
+	created_at	timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+CREATE INDEX events_account ON market.events (account) WHERE account IS NOT NULL;
+COMMENT ON TABLE market.events IS
+	'one row per state change; each is also sent as NOTIFY market_events';
+
+CREATE TABLE market.idempotency (
+	account		bigint NOT NULL,
+	key			text NOT NULL,
+	request		text NOT NULL,
+	result		bigint NOT NULL,
+	created_at	timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	PRIMARY KEY (account, key)
+);
+COMMENT ON TABLE market.idempotency IS
+	'idempotency keys per account: the request made with each key and the id of its result';
+
+-- The system accounts.
+INSERT INTO market.accounts (id, label, kind) VALUES
+	(1, 'external', 'external'),
+	(2, 'house', 'house');
+
+-- pg_dump keeps the data; the system accounts come back with the extension.
+SELECT pg_catalog.pg_extension_config_dump('market.accounts',
+										   'WHERE kind NOT IN (''external'', ''house'')');
+SELECT pg_catalog.pg_extension_config_dump('market.journal', '');
+SELECT pg_catalog.pg_extension_config_dump('market.events', '');
+SELECT pg_catalog.pg_extension_config_dump('market.idempotency', '');
+
+------------------------------------------------------------------------------
+-- Invariant triggers (SPEC section 13, invariants 1-3)
+------------------------------------------------------------------------------
+
+-- The journal is append-only.
+CREATE FUNCTION market_internal.journal_append_only() RETURNS trigger
+	AS 'MODULE_PATHNAME', 'market_journal_append_only'
+	LANGUAGE C SET search_path = pg_catalog, pg_temp;
+CREATE TRIGGER journal_no_update_delete BEFORE UPDATE OR DELETE ON market.journal
+	FOR EACH ROW EXECUTE FUNCTION market_internal.journal_append_only();
+CREATE TRIGGER journal_no_truncate BEFORE TRUNCATE ON market.journal
+	FOR EACH STATEMENT EXECUTE FUNCTION market_internal.journal_append_only();
+
+-- Invariants 1 and 2, per INSERT statement: the entries of each transfer
+-- sum to zero, every entry names an existing account, and each entry's
+-- balance_after is the account's previous balance_after plus its amount
+-- (NULL for external and house, which keep no running balance).  The
+-- extension writes each transfer with one INSERT.
+CREATE FUNCTION market_internal.journal_check() RETURNS trigger
+	LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	bad record;
+BEGIN
+	SELECT n.transfer, sum(n.amount) AS total INTO bad
+	  FROM new_entries n
+	 GROUP BY n.transfer
+	HAVING sum(n.amount) <> 0
+	 LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'transfer % does not balance', bad.transfer
+			USING ERRCODE = 'MK004',
+				  DETAIL = format('Its entries sum to %s.', bad.total * 0.000001);
+	END IF;
+
+	-- The chain: each new entry follows the one before it on its account,
+	-- a new one of the same statement or else the last one already there
+	-- (one index probe per account, not per entry).
+	SELECT n.transfer, n.account, n.amount, n.balance_after, a.kind,
+		   coalesce(n.prev_new, p.balance_after, 0) AS previous INTO bad
+	  FROM (SELECT e.*,
+				   lag(e.balance_after) OVER w AS prev_new,
+				   row_number() OVER w AS rn
+			  FROM new_entries e
+			WINDOW w AS (PARTITION BY e.account ORDER BY e.transfer)) n
+	  LEFT JOIN market.accounts a ON a.id = n.account
+	  LEFT JOIN LATERAL (SELECT j.balance_after
+						   FROM market.journal j
+						  WHERE n.rn = 1 AND a.kind NOT IN ('external', 'house')
+							AND j.account = n.account AND j.transfer < n.transfer
+						  ORDER BY j.transfer DESC
+						  LIMIT 1) p ON true
+	 WHERE a.id IS NULL
+		OR (a.kind IN ('external', 'house')) <> (n.balance_after IS NULL)
+		OR n.balance_after <> coalesce(n.prev_new, p.balance_after, 0) + n.amount
+	 LIMIT 1;
+	IF FOUND THEN
+		IF bad.kind IS NULL THEN
+			RAISE EXCEPTION 'journal entry of transfer % names account %, which does not exist',
+				bad.transfer, bad.account
+				USING ERRCODE = 'MK004';
+		END IF;
+		RAISE EXCEPTION 'journal entry of transfer % breaks the balance chain of account %',
+			bad.transfer, bad.account
+			USING ERRCODE = 'MK004',
+				  DETAIL = format('balance_after is %s; the previous balance %s plus the amount %s is %s.',
+								  coalesce((bad.balance_after * 0.000001)::text, 'NULL'),
+								  bad.previous * 0.000001, bad.amount * 0.000001,
+								  (bad.previous + bad.amount) * 0.000001);
+	END IF;
+	RETURN NULL;
+END
+$$;
+CREATE TRIGGER journal_check AFTER INSERT ON market.journal
+	REFERENCING NEW TABLE AS new_entries
+	FOR EACH STATEMENT EXECUTE FUNCTION market_internal.journal_check();
+
+-- Invariants 2 and 3, at commit, for every account row changed: its balance
+-- is the balance_after of its last journal entry, and locked is the escrow
+-- of its open orders.  It runs as whoever commits; the C code reads as the
+-- table's owner, so row-level security hides nothing it must see.
+CREATE FUNCTION market_internal.account_check() RETURNS trigger
+	AS 'MODULE_PATHNAME', 'market_account_check'
+	LANGUAGE C SET search_path = pg_catalog, pg_temp;
+CREATE CONSTRAINT TRIGGER account_check AFTER UPDATE ON market.accounts
+	DEFERRABLE INITIALLY DEFERRED
+	FOR EACH ROW EXECUTE FUNCTION market_internal.account_check();
+
+------------------------------------------------------------------------------
+-- Ledger functions
+------------------------------------------------------------------------------
+
+CREATE FUNCTION market.create_account(label text DEFAULT NULL, owner regrole DEFAULT NULL)
+	RETURNS bigint
+	AS 'MODULE_PATHNAME', 'market_create_account'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION market.deposit(account bigint, amount numeric, idempotency_key text DEFAULT NULL)
+	RETURNS numeric
+	AS 'MODULE_PATHNAME', 'market_deposit'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION market.withdraw(account bigint, amount numeric, idempotency_key text DEFAULT NULL)
+	RETURNS numeric
+	AS 'MODULE_PATHNAME', 'market_withdraw'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION market.balance(account bigint) RETURNS numeric
+	AS 'MODULE_PATHNAME', 'market_balance'
+	LANGUAGE C STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION market.available(account bigint) RETURNS numeric
+	AS 'MODULE_PATHNAME', 'market_available'
+	LANGUAGE C STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION market.check_invariants()
+	RETURNS TABLE (invariant text, detail text)
+	AS 'MODULE_PATHNAME', 'market_check_invariants'
+	LANGUAGE C STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+------------------------------------------------------------------------------
+-- Markets, outcomes, orders, holdings
+------------------------------------------------------------------------------
+
+CREATE TABLE market.markets (
+	id			bigint PRIMARY KEY,
+	number		integer NOT NULL UNIQUE,
+	description	text NOT NULL,
+	kind		text NOT NULL CONSTRAINT markets_kind CHECK (kind IN ('orderbook', 'parimutuel')),
+	state		text NOT NULL DEFAULT 'active' CONSTRAINT markets_state CHECK (state IN
+		('active', 'paused', 'closed', 'resolved', 'finalized', 'cancelled')),
+	tick		bigint NOT NULL CONSTRAINT markets_tick CHECK (tick IN (100000, 10000, 1000, 100)),
+	close_at	timestamptz,
+	oracle		bigint,
+	oracle_kind	text NOT NULL CONSTRAINT markets_oracle_kind CHECK (oracle_kind IN ('manual', 'ai')),
+	fee_bps		integer NOT NULL CHECK (fee_bps BETWEEN 0 AND 10000),
+	creator		bigint,
+	creator_fee_bps integer NOT NULL CHECK (creator_fee_bps BETWEEN 0 AND 10000),
+	dispute_window interval NOT NULL,
+	auto_execute boolean NOT NULL,
+	collateral	bigint NOT NULL UNIQUE,
+	created_at	timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	closed_at	timestamptz,
+	payouts		bigint[],		-- the report: per outcome number, micro-units, sum 1000000
+	resolved_at	timestamptz,
+	resolved_by	regrole,
+	finalizes_at timestamptz,	-- end of the dispute window
+	finalized_at timestamptz,
+	cancelled_at timestamptz,
+	cancel_reason text,
+	CONSTRAINT markets_fees CHECK (fee_bps + creator_fee_bps <= 10000),
+	CONSTRAINT markets_report CHECK ((payouts IS NOT NULL) = (state IN ('resolved', 'finalized')))
+);
+COMMENT ON TABLE market.markets IS
+	'markets; tick in micro-units; state as last written (see market.market_overview for close_at)';
+
+CREATE TABLE market.outcomes (
+	id			bigint PRIMARY KEY,
+	market		bigint NOT NULL REFERENCES market.markets (id),
+	number		integer NOT NULL,
+	label		text NOT NULL,
+	bucket		numrange,
+	last_price	bigint,
+	UNIQUE (market, number)
+);
+COMMENT ON TABLE market.outcomes IS
+	'the mutually exclusive outcomes of each market, numbered 1..N; bucket for scalar markets; last trade price in micro-units';
+
+CREATE TABLE market.orders (
+	id			bigint PRIMARY KEY,
+	account		bigint NOT NULL,
+	market		bigint NOT NULL,
+	outcome		bigint NOT NULL,
+	side		text NOT NULL CONSTRAINT orders_side CHECK (side IN ('buy', 'sell')),
+	price		bigint NOT NULL CONSTRAINT orders_price CHECK (price > 0 AND price <= 1000000),
+	quantity	bigint NOT NULL CONSTRAINT orders_quantity CHECK (quantity >= 0),
+	original	bigint NOT NULL CONSTRAINT orders_original CHECK (original > 0),
+	escrow		bigint NOT NULL CONSTRAINT orders_escrow CHECK (escrow >= 0),
+	time_in_force text NOT NULL CONSTRAINT orders_tif CHECK (time_in_force IN ('gtc', 'gtd', 'ioc')),
+	expires_at	timestamptz,
+	status		text NOT NULL DEFAULT 'open'
+		CONSTRAINT orders_status CHECK (status IN ('open', 'filled', 'cancelled')),
+	cancel_reason text,
+	created_at	timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	closed_at	timestamptz,
+	CONSTRAINT orders_open_has_quantity CHECK (status <> 'open' OR quantity > 0),
+	CONSTRAINT orders_closed_has_no_escrow CHECK (status = 'open' OR escrow = 0),
+	CONSTRAINT orders_gtd_expires CHECK ((time_in_force = 'gtd') = (expires_at IS NOT NULL))
+);
+-- one open order per account and market; also the account's open orders
+CREATE UNIQUE INDEX orders_one_open ON market.orders (account, market) WHERE status = 'open';
+-- the book, in the order the auction reads it
+CREATE INDEX orders_book ON market.orders (market, outcome, side, price) WHERE status = 'open';
+COMMENT ON TABLE market.orders IS
+	'limit orders; price, quantity (open remainder), original and escrow in micro-units';
+
+CREATE TABLE market.holdings (
+	account		bigint NOT NULL,
+	outcome		bigint NOT NULL,
+	market		bigint NOT NULL,
+	quantity	bigint NOT NULL CONSTRAINT holdings_not_negative CHECK (quantity >= 0),
+	cost		bigint NOT NULL DEFAULT 0,
+	PRIMARY KEY (account, outcome),
+	CONSTRAINT holdings_cost CHECK (cost >= 0 AND (quantity > 0 OR cost = 0))
+);
+CREATE INDEX holdings_market ON market.holdings (market);
+COMMENT ON TABLE market.holdings IS
+	'contracts held per account and outcome, and their cost basis, in micro-units; never negative';
+
+CREATE TABLE market.positions (
+	account		bigint NOT NULL,
+	market		bigint NOT NULL,
+	realized	bigint NOT NULL DEFAULT 0,
+	payout		bigint,			-- set when settled
+	settled_at	timestamptz,
+	updated_at	timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	PRIMARY KEY (account, market)
+);
+CREATE INDEX positions_market ON market.positions (market);
+
+CREATE TABLE market.settlements (
+	market		bigint NOT NULL,
+	account		bigint NOT NULL,
+	kind		text NOT NULL CONSTRAINT settlements_kind CHECK (kind IN ('payout', 'refund')),
+	amount		bigint NOT NULL CONSTRAINT settlements_amount CHECK (amount >= 0),
+	cost		bigint NOT NULL,
+	paid_at		timestamptz,
+	transfer	bigint,
+	PRIMARY KEY (market, account)
+);
+COMMENT ON TABLE market.settlements IS
+	'what each holder of a finalized or cancelled market is owed (fixed once, adding up to the collateral), and when it was paid';
+COMMENT ON TABLE market.positions IS
+	'each account''s position in a market: realized P&L in micro-units (holdings carry the cost of what is still held)';
+
+CREATE TABLE market.executions (
+	id			bigint PRIMARY KEY,
+	market		bigint NOT NULL,
+	kind		text NOT NULL CONSTRAINT executions_kind CHECK (kind IN ('direct', 'synthetic', 'merge')),
+	outcome		integer,
+	quantity	numeric NOT NULL,
+	sets		integer NOT NULL,
+	bids		numeric NOT NULL,
+	surplus		numeric NOT NULL,
+	created_at	timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+CREATE INDEX executions_market ON market.executions (market, id);
+COMMENT ON TABLE market.executions IS
+	'matches made by execute(): kind, quantity per leg, complete sets per unit (K), sum of bids per unit (S) and surplus per unit (S - K), in cash units';
+COMMENT ON COLUMN market.executions.outcome IS 'the outcome number of a direct match';
+
+CREATE TABLE market.fills (
+	execution	bigint NOT NULL,
+	order_id	bigint NOT NULL,
+	account		bigint NOT NULL,
+	market		bigint NOT NULL,
+	outcome		bigint NOT NULL,
+	side		text NOT NULL,
+	quantity	bigint NOT NULL CONSTRAINT fills_quantity CHECK (quantity > 0),
+	price		bigint NOT NULL,
+	paid		bigint NOT NULL CONSTRAINT fills_paid CHECK (paid >= 0),
+	created_at	timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	PRIMARY KEY (execution, order_id)
+);
+CREATE INDEX fills_account ON market.fills (account);
+COMMENT ON TABLE market.fills IS
+	'every party of every execution: quantity, effective price (a sell''s is 1 minus what it paid per unit) and cash paid into the match, in micro-units';
+
+SELECT pg_catalog.pg_extension_config_dump('market.markets', '');
+SELECT pg_catalog.pg_extension_config_dump('market.outcomes', '');
+SELECT pg_catalog.pg_extension_config_dump('market.orders', '');
+SELECT pg_catalog.pg_extension_config_dump('market.holdings', '');
+SELECT pg_catalog.pg_extension_config_dump('market.positions', '');
+SELECT pg_catalog.pg_extension_config_dump('market.settlements', '');
+SELECT pg_catalog.pg_extension_config_dump('market.executions', '');
+SELECT pg_catalog.pg_extension_config_dump('market.fills', '');
+
+CREATE FUNCTION market.create_market(description text, outcomes text[],
+		tick_size numeric DEFAULT 0.01, close_at timestamptz DEFAULT NULL,
+		oracle bigint DEFAULT NULL, oracle_kind text DEFAULT 'manual',
+		kind text DEFAULT 'orderbook', fee_bps int DEFAULT 0,
+		creator bigint DEFAULT NULL, creator_fee_bps int DEFAULT 0,
+		dispute_window interval DEFAULT '0', outcome_ranges numrange[] DEFAULT NULL,
+		auto_execute boolean DEFAULT false)
+	RETURNS bigint
+	AS 'MODULE_PATHNAME', 'market_create_market'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION market.outcome_id(market bigint, number int) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'market_outcome_id'
+	LANGUAGE C STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION market.market_id(number int) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'market_market_id'
+	LANGUAGE C STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION market.pause_market(market bigint) RETURNS void
+	AS 'MODULE_PATHNAME', 'market_pause_market'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION market.resume_market(market bigint) RETURNS void
+	AS 'MODULE_PATHNAME', 'market_resume_market'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION market.close_market(market bigint) RETURNS void
+	AS 'MODULE_PATHNAME', 'market_close_market'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION market.place_order(account bigint, outcome bigint, side text,
+		quantity numeric, price numeric, time_in_force text DEFAULT 'gtc',
+		expires_at timestamptz DEFAULT NULL, amount numeric DEFAULT NULL,
+		idempotency_key text DEFAULT NULL)
+	RETURNS bigint
+	AS 'MODULE_PATHNAME', 'market_place_order'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION market.replace_order(account bigint, outcome bigint, side text,
+		quantity numeric, price numeric, time_in_force text DEFAULT 'gtc',
+		expires_at timestamptz DEFAULT NULL, amount numeric DEFAULT NULL,
+		idempotency_key text DEFAULT NULL)
+	RETURNS bigint
+	AS 'MODULE_PATHNAME', 'market_replace_order'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION market.execute(market bigint) RETURNS SETOF market.executions
+	AS 'MODULE_PATHNAME', 'market_execute'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+	ROWS 10;
+
+CREATE FUNCTION market.execute_all() RETURNS bigint
+	AS 'MODULE_PATHNAME', 'market_execute_all'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+-- Invariant 4, at commit, once per market changed: every outcome of the
+-- market has the same supply, and the collateral holds exactly that many
+-- complete sets.
+CREATE FUNCTION market_internal.holding_check() RETURNS trigger
+	AS 'MODULE_PATHNAME', 'market_holding_check'
+	LANGUAGE C SET search_path = pg_catalog, pg_temp;
+CREATE CONSTRAINT TRIGGER holding_check AFTER INSERT OR UPDATE OR DELETE ON market.holdings
+	DEFERRABLE INITIALLY DEFERRED
+	FOR EACH ROW EXECUTE FUNCTION market_internal.holding_check();
+
+CREATE FUNCTION market.resolve(market bigint, outcome bigint) RETURNS void
+	AS 'MODULE_PATHNAME', 'market_resolve_outcome'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION market.resolve(market bigint, payouts numeric[]) RETURNS void
+	AS 'MODULE_PATHNAME', 'market_resolve_payouts'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION market.resolve_value(market bigint, value numeric) RETURNS void
+	AS 'MODULE_PATHNAME', 'market_resolve_value'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION market.dispute(market bigint, reason text) RETURNS void
+	AS 'MODULE_PATHNAME', 'market_dispute'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION market.finalize(market bigint) RETURNS void
+	AS 'MODULE_PATHNAME', 'market_finalize'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION market.cancel_market(market bigint, reason text) RETURNS void
+	AS 'MODULE_PATHNAME', 'market_cancel_market'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION market.settle(market bigint, account bigint DEFAULT NULL,
+		max_positions int DEFAULT NULL)
+	RETURNS TABLE (account bigint, payout numeric)
+	AS 'MODULE_PATHNAME', 'market_settle'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION market.candles(market bigint, width interval DEFAULT '1 hour')
+	RETURNS TABLE (outcome int, bucket timestamptz, open numeric, high numeric,
+				   low numeric, close numeric, volume numeric, trades bigint)
+	LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+	AS $$
+	SELECT o.number,
+		   date_bin(width, x.created_at, timestamptz '2024-01-01 00:00+00'),
+		   ((array_agg(f.price ORDER BY f.execution, f.order_id))[1]) * 0.000001,
+		   max(f.price) * 0.000001,
+		   min(f.price) * 0.000001,
+		   ((array_agg(f.price ORDER BY f.execution DESC, f.order_id DESC))[1]) * 0.000001,
+		   -- contracts traded: a direct match has a buyer and a seller of the
+		   -- same outcome, so count buy legs (and, in a merge, the sell legs)
+		   COALESCE(sum(f.quantity) FILTER (WHERE f.side = 'buy' OR x.kind = 'merge'), 0) * 0.000001,
+		   count(DISTINCT f.execution)
+	  FROM market.fills f
+	  JOIN market.executions x ON x.id = f.execution
+	  JOIN market.outcomes o ON o.id = f.outcome
+	 WHERE f.market = candles.market
+	 GROUP BY 1, 2
+	 ORDER BY 1, 2
+$$;
+COMMENT ON FUNCTION market.candles(bigint, interval) IS
+	'OHLC candles of each outcome''s trade prices (effective prices of the parties) and volume, per interval';
+
+CREATE FUNCTION market.cancel_order(account bigint, market bigint) RETURNS numeric
+	AS 'MODULE_PATHNAME', 'market_cancel_order'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+
+------------------------------------------------------------------------------
+-- Read models
+------------------------------------------------------------------------------
+
+CREATE VIEW market.account_balances WITH (security_invoker = true) AS
+SELECT a.id, a.label, a.owner, a.kind, b.balance,
+	   a.locked * 0.000001 AS locked,
+	   b.balance - a.locked * 0.000001 AS available
+  FROM market.accounts a,
+	   LATERAL (SELECT CASE WHEN a.kind IN ('external', 'house')
+							THEN coalesce((SELECT sum(j.amount) FROM market.journal j
+										   WHERE j.account = a.id), 0) * 0.000001
+							ELSE a.balance * 0.000001 END AS balance) b;
+COMMENT ON VIEW market.account_balances IS
+	'every account with balance, locked and available in cash units';
+
+CREATE VIEW market.account_journal WITH (security_invoker = true) AS
+SELECT j.transfer, j.account, a.label, j.kind,
+	   j.amount * 0.000001 AS amount,
+	   (j.running - j.amount) * 0.000001 AS balance_before,
+	   j.running * 0.000001 AS balance_after,
+	   j.market, j.order_id, j.execution, j.created_at
+  FROM (SELECT j.*,
+			   coalesce(j.balance_after,
+						sum(j.amount) OVER (PARTITION BY j.account ORDER BY j.transfer)) AS running
+		  FROM market.journal j) j
+  JOIN market.accounts a ON a.id = j.account;
+COMMENT ON VIEW market.account_journal IS
+	'the journal in cash units with each entry''s balance before and after';
+
+CREATE VIEW market.market_overview AS
+SELECT m.id, m.number, m.description, m.kind,
+	   CASE WHEN m.state IN ('active', 'paused') AND m.close_at <= pg_catalog.now()
+			THEN 'closed' ELSE m.state END AS state,
+	   m.tick * 0.000001 AS tick_size, m.close_at, m.oracle, m.oracle_kind,
+	   m.fee_bps, m.creator, m.creator_fee_bps, m.dispute_window, m.auto_execute,
+	   (SELECT count(*) FROM market.outcomes o WHERE o.market = m.id) AS outcomes,
+	   (SELECT count(*) FROM market.orders o WHERE o.market = m.id AND o.status = 'open') AS open_orders,
+	   c.balance * 0.000001 AS collateral, m.created_at
+  FROM market.markets m JOIN market.accounts c ON c.id = m.collateral;
+COMMENT ON VIEW market.market_overview IS
+	'every market with its effective state (closed once close_at has passed), open orders and collateral';
+
+-- The book is public market data: this view runs with its owner's rights
+-- and shows only aggregates, never who placed an order.
+CREATE VIEW market.order_book AS
+SELECT o.market, m.number AS market_number, o.outcome, oc.number AS outcome_number,
+	   oc.label AS outcome_label, o.side, o.price * 0.000001 AS price,
+	   sum(o.quantity) * 0.000001 AS quantity, count(*) AS orders
+  FROM market.orders o
+  JOIN market.outcomes oc ON oc.id = o.outcome
+  JOIN market.markets m ON m.id = o.market
+ WHERE o.status = 'open'
+ GROUP BY o.market, m.number, o.outcome, oc.number, oc.label, o.side, o.price;
+COMMENT ON VIEW market.order_book IS
+	'depth of every open book: per market, outcome, side and price, the quantity and number of orders';
+
+CREATE VIEW market.open_orders WITH (security_invoker = true) AS
+SELECT o.id, o.account, a.label AS account_label, o.market, m.number AS market_number,
+	   o.outcome, oc.number AS outcome_number, oc.label AS outcome_label, o.side,
+	   o.price * 0.000001 AS price, o.quantity * 0.000001 AS quantity,
+	   (o.original - o.quantity) * 0.000001 AS filled,
+	   o.escrow * 0.000001 AS escrow, o.time_in_force, o.expires_at, o.created_at
+  FROM market.orders o
+  JOIN market.accounts a ON a.id = o.account
+  JOIN market.outcomes oc ON oc.id = o.outcome
+  JOIN market.markets m ON m.id = o.market
+ WHERE o.status = 'open';
+COMMENT ON VIEW market.open_orders IS
+	'each account''s open orders (a trader sees its own)';
+
+-- Positions, per account, market and outcome held: cost basis, average
+-- price, mark-to-market at the outcome's last trade price, unrealized P&L;
+-- and per account and market, the realized P&L and the status.
+CREATE VIEW market.position_holdings WITH (security_invoker = true) AS
+SELECT h.account, h.market, m.number AS market_number, h.outcome,
+	   o.number AS outcome_number, o.label AS outcome_label,
+	   h.quantity * 0.000001 AS quantity,
+	   h.cost * 0.000001 AS cost_basis,
+	   round(h.cost::numeric / h.quantity, 6) AS average_price,
+	   o.last_price * 0.000001 AS last_price,
+	   round(h.quantity::numeric * o.last_price / 1000000000000, 6) AS market_value,
+	   round(h.quantity::numeric * o.last_price / 1000000000000, 6) - h.cost * 0.000001 AS unrealized_pnl
+  FROM market.holdings h
+  JOIN market.markets m ON m.id = h.market
+  JOIN market.outcomes o ON o.id = h.outcome
+ WHERE h.quantity > 0;
+COMMENT ON VIEW market.position_holdings IS
+	'what each account holds of each outcome: cost basis, average price, value at the last trade price, unrealized P&L';
+
+CREATE VIEW market.positions_summary WITH (security_invoker = true) AS
+SELECT p.account, p.market, m.number AS market_number,
+	   COALESCE(h.contracts, 0) AS contracts,
+	   COALESCE(h.cost_basis, 0) AS cost_basis,
+	   p.realized * 0.000001 AS realized_pnl,
+	   h.market_value, h.unrealized_pnl,
+	   CASE WHEN p.settled_at IS NOT NULL THEN 'settled'
+			WHEN COALESCE(h.contracts, 0) > 0 THEN 'open' ELSE 'closed' END AS status,
+	   p.payout * 0.000001 AS payout,
+	   CASE WHEN p.settled_at IS NULL THEN NULL
+			WHEN m.state = 'cancelled' THEN 'REFUNDED'
+			WHEN p.payout > 0 THEN 'WON' ELSE 'LOST' END AS result
+  FROM market.positions p
+  JOIN market.markets m ON m.id = p.market
+  LEFT JOIN (SELECT account, market, sum(quantity) AS contracts, sum(cost_basis) AS cost_basis,
+					sum(market_value) AS market_value, sum(unrealized_pnl) AS unrealized_pnl
+			   FROM market.position_holdings GROUP BY account, market) h
+		 ON h.account = p.account AND h.market = p.market;
+COMMENT ON VIEW market.positions_summary IS
+	'each account''s position per market: contracts held, cost basis, realized and unrealized P&L, open or closed';
+
+-- Public market data: per outcome, the best bid and ask, the last trade
+-- price, and the implied ask: what a buy of the outcome must bid to mint
+-- against the best bids of all the others (1 - their sum).
+CREATE VIEW market.book_prices AS
+SELECT m.id AS market, m.number AS market_number, o.id AS outcome, o.number AS outcome_number,
+	   o.label AS outcome_label,
+	   b.price * 0.000001 AS best_bid,
+	   a.price * 0.000001 AS best_ask,
+	   CASE WHEN x.missing = 0 THEN 1 - x.others * 0.000001 END AS implied_ask,
+	   o.last_price * 0.000001 AS last_price
+  FROM market.markets m
+  JOIN market.outcomes o ON o.market = m.id
+  LEFT JOIN LATERAL (SELECT max(price) AS price FROM market.orders
+					  WHERE outcome = o.id AND side = 'buy' AND status = 'open') b ON true
+  LEFT JOIN LATERAL (SELECT min(price) AS price FROM market.orders
+					  WHERE outcome = o.id AND side = 'sell' AND status = 'open') a ON true
+  LEFT JOIN LATERAL (SELECT sum(bb.price) AS others, count(*) FILTER (WHERE bb.price IS NULL) AS missing
+					   FROM market.outcomes o2,
+							LATERAL (SELECT max(price) AS price FROM market.orders
+									  WHERE outcome = o2.id AND side = 'buy' AND status = 'open') bb
+					  WHERE o2.market = m.id AND o2.id <> o.id) x ON true;
+COMMENT ON VIEW market.book_prices IS
+	'per outcome: best bid, best ask, the ask implied by the other outcomes'' best bids, last trade price';
+
+-- Each account: cash, escrow, what it has invested (the cost basis of what
+-- it holds), what that is worth at last trade prices (at cost where an
+-- outcome has not traded yet), and the total.
+CREATE VIEW market.account_summary WITH (security_invoker = true) AS
+SELECT b.id AS account, b.label, b.balance, b.locked, b.available,
+	   COALESCE(p.invested, 0) AS invested,
+	   COALESCE(p.market_value, 0) AS market_value,
+	   b.balance + COALESCE(p.market_value, 0) AS total,
+	   COALESCE(p.market_value, 0) - COALESCE(p.invested, 0) AS unrealized_pnl
+  FROM market.account_balances b
+  LEFT JOIN (SELECT account, sum(cost_basis) AS invested,
+					sum(COALESCE(market_value, cost_basis)) AS market_value
+			   FROM market.position_holdings GROUP BY account) p ON p.account = b.id
+ WHERE b.kind = 'user';
+COMMENT ON VIEW market.account_summary IS
+	'each trader account: balance, locked, available, invested, market value, total (seed 004)';
+
+-- Every trade: each party of each execution, in cash units.
+CREATE VIEW market.trades WITH (security_invoker = true) AS
+SELECT x.id AS execution, x.created_at AS traded_at, x.kind, m.number AS market_number,
+	   f.market, f.account, o.number AS outcome_number, o.label AS outcome_label, f.side,
+	   f.quantity * 0.000001 AS quantity, f.price * 0.000001 AS price,
+	   f.paid * 0.000001 AS paid
+  FROM market.fills f
+  JOIN market.executions x ON x.id = f.execution
+  JOIN market.markets m ON m.id = f.market
+  JOIN market.outcomes o ON o.id = f.outcome;
+COMMENT ON VIEW market.trades IS
+	'every party of every execution: quantity, effective price, cash paid in (a trader sees its own)';
+
+------------------------------------------------------------------------------
+-- Security: nothing for PUBLIC, reads for the roles, changes only through
+-- the functions.  Traders see only their own rows.
+------------------------------------------------------------------------------
+
+REVOKE ALL ON ALL TABLES IN SCHEMA market FROM PUBLIC;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA market FROM PUBLIC;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA market_internal FROM PUBLIC;
+
+GRANT USAGE ON SCHEMA market TO market_admin, market_operator, market_trader, market_oracle;
+
+GRANT SELECT ON market.accounts, market.journal, market.events, market.orders,
+				market.holdings, market.positions, market.account_balances,
+				market.account_journal, market.open_orders, market.position_holdings,
+				market.positions_summary, market.settlements, market.account_summary,
+				market.trades
+	TO market_admin, market_operator, market_trader;
+GRANT SELECT ON market.markets, market.outcomes, market.market_overview, market.order_book,
+				market.executions, market.book_prices
+	TO market_admin, market_operator, market_trader, market_oracle;
+GRANT SELECT ON market.fills TO market_admin, market_operator, market_trader;
+
+ALTER TABLE market.accounts ENABLE ROW LEVEL SECURITY;
+ALTER TABLE market.journal ENABLE ROW LEVEL SECURITY;
+ALTER TABLE market.events ENABLE ROW LEVEL SECURITY;
+ALTER TABLE market.idempotency ENABLE ROW LEVEL SECURITY;
+ALTER TABLE market.orders ENABLE ROW LEVEL SECURITY;
+ALTER TABLE market.holdings ENABLE ROW LEVEL SECURITY;
+ALTER TABLE market.fills ENABLE ROW LEVEL SECURITY;
+ALTER TABLE market.positions ENABLE ROW LEVEL SECURITY;
+ALTER TABLE market.settlements ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY accounts_staff ON market.accounts FOR SELECT
+	TO market_admin, market_operator USING (true);
+CREATE POLICY accounts_owner ON market.accounts FOR SELECT
+	TO market_trader
+	USING (owner IS NOT NULL AND pg_catalog.pg_has_role(owner::oid, 'USAGE'));
+CREATE POLICY journal_staff ON market.journal FOR SELECT
+	TO market_admin, market_operator USING (true);
+CREATE POLICY journal_owner ON market.journal FOR SELECT
+	TO market_trader USING (account IN (SELECT id FROM market.accounts));
+CREATE POLICY orders_staff ON market.orders FOR SELECT
+	TO market_admin, market_operator USING (true);
+CREATE POLICY orders_owner ON market.orders FOR SELECT
+	TO market_trader USING (account IN (SELECT id FROM market.accounts));
+CREATE POLICY holdings_staff ON market.holdings FOR SELECT
+	TO market_admin, market_operator USING (true);
+CREATE POLICY holdings_owner ON market.holdings FOR SELECT
+	TO market_trader USING (account IN (SELECT id FROM market.accounts));
+CREATE POLICY positions_staff ON market.positions FOR SELECT
+	TO market_admin, market_operator USING (true);
+CREATE POLICY positions_owner ON market.positions FOR SELECT
+	TO market_trader USING (account IN (SELECT id FROM market.accounts));
+CREATE POLICY settlements_staff ON market.settlements FOR SELECT
+	TO market_admin, market_operator USING (true);
+CREATE POLICY settlements_owner ON market.settlements FOR SELECT
+	TO market_trader USING (account IN (SELECT id FROM market.accounts));
+CREATE POLICY fills_staff ON market.fills FOR SELECT
+	TO market_admin, market_operator USING (true);
+CREATE POLICY fills_owner ON market.fills FOR SELECT
+	TO market_trader USING (account IN (SELECT id FROM market.accounts));
+CREATE POLICY events_staff ON market.events FOR SELECT
+	TO market_admin, market_operator USING (true);
+CREATE POLICY events_owner ON market.events FOR SELECT
+	TO market_trader USING (account IN (SELECT id FROM market.accounts));
+
+GRANT EXECUTE ON FUNCTION market.snowflake(), market.snowflake_time(bigint)
+	TO market_admin, market_operator, market_trader, market_oracle;
+GRANT EXECUTE ON FUNCTION market.create_account(text, regrole),
+						  market.balance(bigint), market.available(bigint)
+	TO market_admin, market_operator, market_trader;
+GRANT EXECUTE ON FUNCTION market.deposit(bigint, numeric, text),
+						  market.withdraw(bigint, numeric, text)
+	TO market_operator;
+GRANT EXECUTE ON FUNCTION market.check_invariants()
+	TO market_admin, market_operator;
+GRANT EXECUTE ON FUNCTION market.create_market(text, text[], numeric, timestamptz, bigint,
+		text, text, int, bigint, int, interval, numrange[], boolean),
+						  market.pause_market(bigint), market.resume_market(bigint),
+						  market.close_market(bigint)
+	TO market_admin;
+GRANT EXECUTE ON FUNCTION market.outcome_id(bigint, int), market.market_id(int)
+	TO market_admin, market_operator, market_trader, market_oracle;
+GRANT EXECUTE ON FUNCTION market.place_order(bigint, bigint, text, numeric, numeric, text,
+		timestamptz, numeric, text),
+						  market.replace_order(bigint, bigint, text, numeric, numeric, text,
+		timestamptz, numeric, text),
+						  market.cancel_order(bigint, bigint)
+	TO market_operator, market_trader;
+GRANT EXECUTE ON FUNCTION market.execute(bigint), market.execute_all()
+	TO market_admin, market_operator;
+GRANT EXECUTE ON FUNCTION market.resolve(bigint, bigint), market.resolve(bigint, numeric[]),
+						  market.resolve_value(bigint, numeric)
+	TO market_admin, market_oracle;
+GRANT EXECUTE ON FUNCTION market.dispute(bigint, text), market.cancel_market(bigint, text)
+	TO market_admin;
+GRANT EXECUTE ON FUNCTION market.finalize(bigint)
+	TO market_admin, market_operator, market_oracle;
+GRANT EXECUTE ON FUNCTION market.settle(bigint, bigint, int)
+	TO market_admin, market_operator, market_trader;
+GRANT EXECUTE ON FUNCTION market.candles(bigint, interval)
+	TO market_admin, market_operator, market_trader, market_oracle;
