@@ -144,7 +144,7 @@ extern void market_event(const char *name, int64 market, int64 account,
 						 const char *payload_json);
 extern void market_notify_rows(void);
 extern void market_event_notify(int64 id, const char *name, int64 market,
-								int64 account, const char *payload_json);
+								const char *payload_json);
 
 /* common argument checks */
 extern int64 market_id_arg(FunctionCallInfo fcinfo, int argno,

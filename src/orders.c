@@ -130,7 +130,7 @@ static MarketStatement cancel_book = {
 	"        pg_catalog.jsonb_build_object('order', c.id::pg_catalog.text, 'reason', $2,"
 	"                                      'released', c.released * 0.000001)"
 	"   FROM cancelled c ORDER BY c.id"
-	" RETURNING id, name, market, account, payload::pg_catalog.text",
+	" RETURNING id, name, market, payload::pg_catalog.text",
 	4, {INT8OID, TEXTOID, TEXTOID, TIMESTAMPTZOID}
 };
 
@@ -452,7 +452,7 @@ place(OrderRequest *r, bool replace)
 	values[13] = CStringGetTextDatum(payload.data);
 	market_exec(&insert_order, values, nulls, SPI_OK_INSERT);
 	market_event_notify(event, replace ? "order_replaced" : "order_placed", market,
-						r->account, payload.data);
+						payload.data);
 
 	if (r->key)
 		market_idempotency_record(r->account, r->key, request, id);
