@@ -14,6 +14,7 @@ OBJS = \
 	src/snowflake_core.o \
 	src/escrow.o \
 	src/money.o \
+	src/labels.o \
 	src/security.o \
 	src/spi_plans.o \
 	src/events.o \

@@ -27,3 +27,53 @@ ALTER FUNCTION market_internal.account_check() SET search_path = pg_catalog, pg_
 ALTER FUNCTION market.holding_check() SET SCHEMA market_internal;
 ALTER FUNCTION market_internal.holding_check() SET search_path = pg_catalog, pg_temp;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA market_internal FROM PUBLIC;
+
+------------------------------------------------------------------------------
+-- candles() refuses a bad width (zero, negative, months or years, more than
+-- 366 days) with 22023 and a missing market with P0002, in its own words,
+-- instead of date_bin's error or an empty result.
+------------------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION market.candles(market bigint, width interval DEFAULT '1 hour')
+	RETURNS TABLE (outcome int, bucket timestamptz, open numeric, high numeric,
+				   low numeric, close numeric, volume numeric, trades bigint)
+	LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+	AS $$
+#variable_conflict use_column
+BEGIN
+	IF candles.market IS NULL OR candles.width IS NULL THEN
+		RAISE EXCEPTION '% must not be null',
+			CASE WHEN candles.market IS NULL THEN 'market' ELSE 'width' END
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF candles.width <= interval '0'
+	   OR extract(month FROM candles.width) <> 0 OR extract(year FROM candles.width) <> 0
+	   OR candles.width > interval '366 days' THEN
+		RAISE EXCEPTION 'width must be positive, at most 366 days and without months or years'
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = format('The width given was %s.', candles.width),
+				  HINT = 'Give the width in days, hours, minutes or seconds, e.g. ''1 hour'' or ''30 days''.';
+	END IF;
+	IF NOT EXISTS (SELECT FROM market.markets m WHERE m.id = candles.market) THEN
+		RAISE EXCEPTION 'market % does not exist', candles.market
+			USING ERRCODE = 'no_data_found';
+	END IF;
+	RETURN QUERY
+	SELECT o.number,
+		   date_bin(candles.width, x.created_at, timestamptz '2024-01-01 00:00+00'),
+		   ((array_agg(f.price ORDER BY f.execution, f.order_id))[1]) * 0.000001,
+		   max(f.price) * 0.000001,
+		   min(f.price) * 0.000001,
+		   ((array_agg(f.price ORDER BY f.execution DESC, f.order_id DESC))[1]) * 0.000001,
+		   -- contracts traded: a direct match has a buyer and a seller of the
+		   -- same outcome, so count buy legs (and, in a merge, the sell legs)
+		   COALESCE(sum(f.quantity) FILTER (WHERE f.side = 'buy' OR x.kind = 'merge'), 0) * 0.000001,
+		   count(DISTINCT f.execution)
+	  FROM market.fills f
+	  JOIN market.executions x ON x.id = f.execution
+	  JOIN market.outcomes o ON o.id = f.outcome
+	 WHERE f.market = candles.market
+	 GROUP BY 1, 2
+	 ORDER BY 1, 2;
+END
+$$;

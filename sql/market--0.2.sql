@@ -498,10 +498,30 @@ CREATE FUNCTION market.settle(market bigint, account bigint DEFAULT NULL,
 CREATE FUNCTION market.candles(market bigint, width interval DEFAULT '1 hour')
 	RETURNS TABLE (outcome int, bucket timestamptz, open numeric, high numeric,
 				   low numeric, close numeric, volume numeric, trades bigint)
-	LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+	LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 	AS $$
+#variable_conflict use_column
+BEGIN
+	IF candles.market IS NULL OR candles.width IS NULL THEN
+		RAISE EXCEPTION '% must not be null',
+			CASE WHEN candles.market IS NULL THEN 'market' ELSE 'width' END
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF candles.width <= interval '0'
+	   OR extract(month FROM candles.width) <> 0 OR extract(year FROM candles.width) <> 0
+	   OR candles.width > interval '366 days' THEN
+		RAISE EXCEPTION 'width must be positive, at most 366 days and without months or years'
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = format('The width given was %s.', candles.width),
+				  HINT = 'Give the width in days, hours, minutes or seconds, e.g. ''1 hour'' or ''30 days''.';
+	END IF;
+	IF NOT EXISTS (SELECT FROM market.markets m WHERE m.id = candles.market) THEN
+		RAISE EXCEPTION 'market % does not exist', candles.market
+			USING ERRCODE = 'no_data_found';
+	END IF;
+	RETURN QUERY
 	SELECT o.number,
-		   date_bin(width, x.created_at, timestamptz '2024-01-01 00:00+00'),
+		   date_bin(candles.width, x.created_at, timestamptz '2024-01-01 00:00+00'),
 		   ((array_agg(f.price ORDER BY f.execution, f.order_id))[1]) * 0.000001,
 		   max(f.price) * 0.000001,
 		   min(f.price) * 0.000001,
@@ -515,7 +535,8 @@ CREATE FUNCTION market.candles(market bigint, width interval DEFAULT '1 hour')
 	  JOIN market.outcomes o ON o.id = f.outcome
 	 WHERE f.market = candles.market
 	 GROUP BY 1, 2
-	 ORDER BY 1, 2
+	 ORDER BY 1, 2;
+END
 $$;
 COMMENT ON FUNCTION market.candles(bigint, interval) IS
 	'OHLC candles of each outcome''s trade prices (effective prices of the parties) and volume, per interval';

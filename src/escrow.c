@@ -53,5 +53,7 @@ escrow_of(bool is_buy, int64_t quantity, int64_t price, int64_t held)
 int64_t
 quantity_for_amount(int64_t amount, int64_t price)
 {
-	return (int64_t) (((int128_t) amount * ESCROW_ONE) / price);
+	int128_t	q = ((int128_t) amount * ESCROW_ONE) / price;
+
+	return q > INT64_MAX ? INT64_MAX : (int64_t) q;
 }

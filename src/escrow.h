@@ -30,7 +30,11 @@ extern int64_t escrow_sell(int64_t quantity, int64_t price, int64_t held);
 extern int64_t escrow_of(bool is_buy, int64_t quantity, int64_t price,
 						 int64_t held);
 
-/* The quantity a cash amount buys at price: floor(amount / price). */
+/*
+ * The quantity a cash amount buys at price: floor(amount / price), or
+ * INT64_MAX if that does not fit (the caller refuses anything above its
+ * largest quantity, so a huge amount at a small price never wraps).
+ */
 extern int64_t quantity_for_amount(int64_t amount, int64_t price);
 
 #endif							/* MARKET_ESCROW_H */

@@ -42,6 +42,7 @@
 #include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "access/xact.h"
+#include "common/int.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -533,6 +534,22 @@ lock_participants(Auction *au)
 
 static const char *const kind_names[] = {"direct", "synthetic", "merge"};
 
+/*
+ * Checked sums of write_results: an auction whose amounts would leave the
+ * int64 range is refused with 22003 before anything is written.
+ */
+static int64
+checked_add(int64 a, int64 b, const char *what, int64 account)
+{
+	int64		sum;
+
+	if (unlikely(pg_add_s64_overflow(a, b, &sum)))
+		market_out_of_range(account != 0
+							? psprintf("%s of account " INT64_FORMAT, what, account)
+							: what);
+	return sum;
+}
+
 /* Step 5: write the auction's results; returns the executions' rows. */
 static void
 write_results(Auction *au, Tuplestorestate *out, TupleDesc outdesc,
@@ -577,10 +594,13 @@ write_results(Auction *au, Tuplestorestate *out, TupleDesc outdesc,
 	{
 		MatchExecution *x = &b->executions[i];
 		int64		transfer;
-		int64		minted = (int64) x->sets * x->quantity;
-		int64		collateral_net = minted;
+		int64		minted;
+		int64		collateral_net;
 		const char *jkind;
 
+		if (pg_mul_s64_overflow((int64) x->sets, x->quantity, &minted))
+			market_out_of_range("the complete sets minted by an auction");
+		collateral_net = minted;
 		exec_ids[i] = market_snowflake_next();
 		col_push(&x_id, Int64GetDatum(exec_ids[i]));
 		col_push(&x_kind, CStringGetTextDatum(kind_names[x->kind]));
@@ -605,19 +625,26 @@ write_results(Auction *au, Tuplestorestate *out, TupleDesc outdesc,
 			col_push(&f_qty, Int64GetDatum(f->quantity));
 			col_push(&f_price, Int64GetDatum(o->is_buy ? per_unit : MICROS_PER_UNIT - per_unit));
 			col_push(&f_paid, Int64GetDatum(f->paid));
-			net[o->account] -= f->paid;
-			position_fill(&lots[(size_t) o->account * N], N, o->outcome, o->is_buy,
-						  f->quantity, f->paid);
+			net[o->account] = checked_add(net[o->account], -f->paid, "the cash paid",
+										  b->accounts[o->account].id);
+			if (!position_fill(&lots[(size_t) o->account * N], N, o->outcome, o->is_buy,
+							   f->quantity, f->paid))
+				market_out_of_range(psprintf("the holdings or cost basis of account " INT64_FORMAT,
+											 b->accounts[o->account].id));
 			last_price[o->outcome] = o->is_buy ? per_unit : MICROS_PER_UNIT - per_unit;
 		}
 		for (k = x->first_redemption; k < x->first_redemption + x->n_redemptions; k++)
 		{
 			MatchRedemption *r = &b->redemptions[k];
+			int64		id = b->accounts[r->account].id;
+			int64		released;
 
-			net[r->account] += r->sets;
-			collateral_net -= r->sets;
-			realized[r->account] += r->sets -
-				position_redeem(&lots[(size_t) r->account * N], N, r->sets);
+			net[r->account] = checked_add(net[r->account], r->sets, "the cash redeemed", id);
+			collateral_net = checked_add(collateral_net, -r->sets, "the collateral's net cash", 0);
+			if (!position_redeem(&lots[(size_t) r->account * N], N, r->sets, &released))
+				market_out_of_range(psprintf("the cost released by account " INT64_FORMAT, id));
+			realized[r->account] = checked_add(realized[r->account], r->sets - released,
+											   "the realized P&L", id);
 		}
 
 		/* one transfer: the parties and the collateral */
@@ -629,7 +656,8 @@ write_results(Auction *au, Tuplestorestate *out, TupleDesc outdesc,
 
 			if (net[a] == 0)
 				continue;
-			au->balance[a] += net[a];
+			au->balance[a] = checked_add(au->balance[a], net[a], "the balance",
+										 b->accounts[a].id);
 			col_push(&j_transfer, Int64GetDatum(transfer));
 			col_push(&j_account, Int64GetDatum(b->accounts[a].id));
 			col_push(&j_amount, Int64GetDatum(net[a]));
@@ -640,7 +668,8 @@ write_results(Auction *au, Tuplestorestate *out, TupleDesc outdesc,
 		}
 		if (collateral_net != 0)
 		{
-			collateral += collateral_net;
+			collateral = checked_add(collateral, collateral_net, "the balance",
+									 au->collateral);
 			col_push(&j_transfer, Int64GetDatum(transfer));
 			col_push(&j_account, Int64GetDatum(au->collateral));
 			col_push(&j_amount, Int64GetDatum(collateral_net));
@@ -696,7 +725,8 @@ write_results(Auction *au, Tuplestorestate *out, TupleDesc outdesc,
 				 b->accounts[i].id);
 		col_push(&a_id, Int64GetDatum(b->accounts[i].id));
 		col_push(&a_balance, Int64GetDatum(au->balance[i]));
-		col_push(&a_locked, Int64GetDatum(au->locked[i] + o->escrow - was->escrow));
+		col_push(&a_locked, Int64GetDatum(checked_add(au->locked[i], o->escrow - was->escrow,
+													  "the locked cash", b->accounts[i].id)));
 	}
 	col_push(&a_id, Int64GetDatum(au->collateral));
 	col_push(&a_balance, Int64GetDatum(collateral));
@@ -838,6 +868,14 @@ auction(const MarketRow *m, Tuplestorestate *out, TupleDesc outdesc, bool nowait
 	for (;;)
 	{
 		run_core(&au);
+		if (au.book.overflow)
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("the auction in market %d would take a balance or a holding out of range",
+							m->number),
+					 errdetail("Cash and contracts are kept in micro-units as 64-bit integers; no balance or holding may exceed %s.",
+							   market_micros_to_cstring(PG_INT64_MAX)),
+					 errhint("Nothing was changed.  An account near the largest balance must withdraw before it can receive more.")));
 		if (lock_participants(&au))
 			break;
 	}

@@ -340,6 +340,7 @@ Datum
 market_create_account(PG_FUNCTION_ARGS)
 {
 	Oid			owner = PG_ARGISNULL(1) ? InvalidOid : PG_GETARG_OID(1);
+	text	   *label = NULL;
 	int64		id;
 	Datum		values[3];
 	char		nulls[3] = {' ', ' ', ' '};
@@ -347,6 +348,8 @@ market_create_account(PG_FUNCTION_ARGS)
 
 	market_require_role(MARKET_ROLE_ADMIN | MARKET_ROLE_OPERATOR | MARKET_ROLE_TRADER,
 						"create accounts");
+	if (!PG_ARGISNULL(0))
+		label = market_clean_text(PG_GETARG_TEXT_PP(0), "label");
 	if (OidIsValid(owner) && GetUserNameFromId(owner, true) == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
@@ -374,9 +377,9 @@ market_create_account(PG_FUNCTION_ARGS)
 	SPI_connect();
 	id = market_snowflake_next();
 	values[0] = Int64GetDatum(id);
-	values[1] = PG_ARGISNULL(0) ? (Datum) 0 : PG_GETARG_DATUM(0);
+	values[1] = PointerGetDatum(label);
 	values[2] = ObjectIdGetDatum(owner);
-	if (PG_ARGISNULL(0))
+	if (label == NULL)
 		nulls[1] = 'n';
 	if (!OidIsValid(owner))
 		nulls[2] = 'n';
@@ -384,10 +387,10 @@ market_create_account(PG_FUNCTION_ARGS)
 
 	initStringInfo(&payload);
 	appendStringInfoString(&payload, "{\"label\": ");
-	if (PG_ARGISNULL(0))
+	if (label == NULL)
 		appendStringInfoString(&payload, "null");
 	else
-		escape_json(&payload, text_to_cstring(PG_GETARG_TEXT_PP(0)));
+		escape_json(&payload, text_to_cstring(label));
 	appendStringInfoString(&payload, ", \"owner\": ");
 	if (OidIsValid(owner))
 		escape_json(&payload, GetUserNameFromId(owner, false));

@@ -52,6 +52,11 @@ extern int64 market_amount_arg(FunctionCallInfo fcinfo, int argno,
 							   const char *what);
 extern Numeric market_micros_to_numeric(int64 micros);
 extern char *market_micros_to_cstring(int64 micros);
+extern void market_out_of_range(const char *what) pg_attribute_noreturn();
+extern int64 market_add_micros(int64 a, int64 b, const char *what);
+
+/* labels.c */
+extern text *market_clean_text(text *t, const char *what);
 
 /* security.c */
 typedef enum MarketRole
@@ -96,6 +101,8 @@ extern bool market_try_lock(int64 market, LOCKMODE mode);
 
 /* markets.c */
 #define MARKET_MAX_OUTCOMES 256
+/* The longest dispute window: a year (intervals compare 1 month = 30 days) */
+#define MARKET_MAX_DISPUTE_WINDOW "366 days"
 
 typedef struct MarketRow
 {

@@ -96,7 +96,8 @@ static MarketStatement insert_market = {
 
 static MarketStatement insert_outcomes = {
 	"INSERT INTO market.outcomes (id, market, number, label, bucket)"
-	" SELECT market.snowflake(), $1, u.i, u.label, ($3::pg_catalog.numrange[])[u.i]"
+	" SELECT market.snowflake(), $1, u.i, u.label,"
+	"        ($3::pg_catalog.numrange[])[pg_catalog.array_lower($3::pg_catalog.numrange[], 1) + u.i - 1]"
 	"   FROM pg_catalog.unnest($2::pg_catalog.text[]) WITH ORDINALITY AS u(label, i)",
 	3, {INT8OID, TEXTARRAYOID, InvalidOid}
 };
@@ -357,9 +358,13 @@ check_bps(int32 bps, const char *what)
 				 errdetail("Fees are in basis points: 100 is 1%%.")));
 }
 
-/* The outcome labels: 2..MARKET_MAX_OUTCOMES, none NULL, empty or repeated. */
-static int
-check_outcomes(ArrayType *outcomes)
+/*
+ * The outcome labels: 2..MARKET_MAX_OUTCOMES, none NULL, empty, blank or
+ * repeated (after NFC normalization, see labels.c).  Returns the labels as
+ * they are stored, in a fresh one-dimensional array starting at 1.
+ */
+static ArrayType *
+check_outcomes(ArrayType *outcomes, int *count)
 {
 	Datum	   *labels;
 	bool	   *nulls;
@@ -383,22 +388,35 @@ check_outcomes(ArrayType *outcomes)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("outcome %d has no label", i + 1)));
+		labels[i] = PointerGetDatum(market_clean_text(DatumGetTextPP(labels[i]),
+													  psprintf("label of outcome %d", i + 1)));
 		for (j = 0; j < i; j++)
-			if (!nulls[j] && DatumGetBool(DirectFunctionCall2Coll(texteq, C_COLLATION_OID, labels[i], labels[j])))
+			if (DatumGetBool(DirectFunctionCall2Coll(texteq, C_COLLATION_OID, labels[i], labels[j])))
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("outcome \"%s\" is listed twice",
-								TextDatumGetCString(labels[i]))));
+								TextDatumGetCString(labels[i])),
+						 errdetail("Outcomes %d and %d have the same label.", j + 1, i + 1)));
 	}
-	return n;
+	*count = n;
+	return construct_array(labels, n, TEXTOID, -1, false, TYPALIGN_INT);
 }
 
-/* Scalar buckets: one per outcome, ordered, non-overlapping. */
+/*
+ * Scalar buckets: one per outcome, ordered, non-overlapping.  The k-th
+ * element is outcome k's bucket whatever the array's lower bound
+ * ('[0:2]={...}' is as good as '{...}'): the check and the insert both
+ * count positions, never subscripts.
+ */
 static void
 check_buckets_arg(ArrayType *ranges, int noutcomes)
 {
 	Datum		values[1];
 
+	if (ARR_NDIM(ranges) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("outcome_ranges must be a one-dimensional array")));
 	if (ARR_NDIM(ranges) != 1 ||
 		ArrayGetNItems(ARR_NDIM(ranges), ARR_DIMS(ranges)) != noutcomes)
 		ereport(ERROR,
@@ -455,8 +473,9 @@ market_create_market(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("description must not be empty")));
+	description = market_clean_text(description, "description");
 	outcomes = DatumGetArrayTypeP(required_arg(fcinfo, 1, "outcomes"));
-	noutcomes = check_outcomes(outcomes);
+	outcomes = check_outcomes(outcomes, &noutcomes);
 
 	tick = market_numeric_to_micros(DatumGetNumeric(required_arg(fcinfo, 2, "tick_size")),
 									"tick_size", MICROS_PER_UNIT);
@@ -509,6 +528,18 @@ market_create_market(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("dispute_window must not be negative")));
+	if (DatumGetInt32(DirectFunctionCall2(interval_cmp, IntervalPGetDatum(window),
+										  DirectFunctionCall3(interval_in,
+															  CStringGetDatum(MARKET_MAX_DISPUTE_WINDOW),
+															  ObjectIdGetDatum(InvalidOid),
+															  Int32GetDatum(-1)))) > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("dispute_window must be at most %s", MARKET_MAX_DISPUTE_WINDOW),
+				 errdetail("The dispute_window given was %s.",
+						   DatumGetCString(DirectFunctionCall1(interval_out,
+															   IntervalPGetDatum(window)))),
+				 errhint("A resolution is final when its dispute window ends; a year is the longest a report may wait.")));
 	auto_execute = DatumGetBool(required_arg(fcinfo, 12, "auto_execute"));
 
 	SPI_connect();

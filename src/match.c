@@ -511,6 +511,20 @@ split_level(Engine *e, Side *s, int64_t amount, int32_t nfills)
 	return nfills;
 }
 
+/*
+ * *x += d, or on overflow saturate and flag the book (see match.h); the
+ * auction stops after the match that overflowed.
+ */
+static void
+add_checked(MatchBook *b, int64_t *x, int64_t d)
+{
+	if (__builtin_add_overflow(*x, d, x))
+	{
+		*x = d > 0 ? INT64_MAX : INT64_MIN;
+		b->overflow = true;
+	}
+}
+
 /* Record complete sets of an account as redeemed. */
 static void
 redeem(MatchBook *b, int32_t account, int32_t execution)
@@ -526,9 +540,9 @@ redeem(MatchBook *b, int32_t account, int32_t execution)
 		return;
 	for (j = 0; j < b->n_outcomes; j++)
 		h[j] -= sets;
-	b->accounts[account].free_cash += sets;
-	b->accounts[account].cash_delta += sets;
-	b->collateral_delta -= sets;
+	add_checked(b, &b->accounts[account].free_cash, sets);
+	add_checked(b, &b->accounts[account].cash_delta, sets);
+	add_checked(b, &b->collateral_delta, -sets);
 
 	APPEND(b, redemptions, n_redemptions, cap_redemptions);
 	b->redemptions[b->n_redemptions].execution = execution;
@@ -551,17 +565,21 @@ settle_escrow(Engine *e, int32_t oi)
 	int64_t		held;
 	int64_t		escrow;
 
+	if (b->overflow)
+		return;					/* the auction is refused anyway */
 	if (o->quantity == 0)
 	{
 		/* filled: no escrow left, and nothing to trim */
-		a->free_cash += o->escrow;
+		add_checked(b, &a->free_cash, o->escrow);
 		o->escrow = 0;
 		return;
 	}
 	held = b->holdings[(size_t) o->account * (size_t) b->n_outcomes + o->outcome];
 	escrow = escrow_of(o->is_buy, o->quantity, o->price, held);
-	a->free_cash += o->escrow - escrow;
+	add_checked(b, &a->free_cash, o->escrow - escrow);
 	o->escrow = escrow;
+	if (b->overflow)
+		return;
 	if (a->free_cash < 0)
 	{
 		int64_t		target = o->escrow + a->free_cash;	/* >= 0: see header */
@@ -680,14 +698,14 @@ run_match(Engine *e, const Candidate *c)
 			continue;
 		o->quantity -= e->fill_qty[i];
 		o->filled += e->fill_qty[i];
-		a->free_cash -= e->fill_paid[i];
-		a->cash_delta -= e->fill_paid[i];
+		add_checked(b, &a->free_cash, -e->fill_paid[i]);
+		add_checked(b, &a->cash_delta, -e->fill_paid[i]);
 		if (o->is_buy)
-			h[o->outcome] += e->fill_qty[i];
+			add_checked(b, &h[o->outcome], e->fill_qty[i]);
 		else
 			for (j = 0; j < e->n; j++)
 				if (j != o->outcome)
-					h[j] += e->fill_qty[i];
+					add_checked(b, &h[j], e->fill_qty[i]);
 
 		APPEND(b, fills, n_fills, cap_fills);
 		b->fills[b->n_fills].execution = execution;
@@ -697,7 +715,7 @@ run_match(Engine *e, const Candidate *c)
 		b->n_fills++;
 		b->executions[execution].n_fills++;
 	}
-	b->collateral_delta += whole;
+	add_checked(b, &b->collateral_delta, whole);
 
 	/* Redeem complete sets, then settle each filled order's escrow. */
 	for (i = 0; i < nfills; i++)
@@ -722,11 +740,12 @@ match_run(MatchBook *b)
 	Candidate	c;
 	int32_t		before = b->n_executions;
 
+	b->overflow = false;
 	if (b->n_outcomes < 2 || b->n_orders == 0)
 		return 0;
 	if (!engine_init(&e, b))
 		return -1;
-	while (best_candidate(&e, &c))
+	while (!b->overflow && best_candidate(&e, &c))
 		run_match(&e, &c);
 	engine_free(&e);
 	return b->n_executions - before;

@@ -94,6 +94,7 @@ typedef struct MatchBook
 	MatchRedemption *redemptions;
 	int32_t		n_redemptions;
 	int64_t		collateral_delta;	/* minted minus redeemed */
+	bool		overflow;		/* a sum passed the int64 range: see below */
 
 	/* allocator: malloc/realloc/free if left NULL */
 	void	   *(*alloc) (size_t size);
@@ -106,7 +107,14 @@ typedef struct MatchBook
 	int32_t		cap_redemptions;
 } MatchBook;
 
-/* Run the auction until nothing crosses.  Returns the executions made. */
+/*
+ * Run the auction until nothing crosses.  Returns the executions made.
+ *
+ * Overflow: if a cash amount or a holding would pass the int64 range
+ * (an account near the largest balance receiving more), the core sets
+ * book->overflow, stops after that match and leaves the output unusable;
+ * the caller must refuse the auction (the SPI layer raises 22003).
+ */
 extern int32_t match_run(MatchBook *book);
 
 /* Free the output arrays (not the input). */

@@ -19,6 +19,7 @@
  */
 #include "postgres.h"
 
+#include "common/int.h"
 #include "fmgr.h"
 #include "utils/builtins.h"
 #include "utils/numeric.h"
@@ -116,4 +117,31 @@ market_micros_to_cstring(int64 micros)
 					micros < 0 ? "-" : "",
 					magnitude / (uint64) MICROS_PER_UNIT,
 					(int) (magnitude % (uint64) MICROS_PER_UNIT));
+}
+
+/*
+ * Refuse an operation whose arithmetic would leave the int64 range (22003).
+ * "what" names the sum ("the balance of account 42").  Raised before any
+ * write of the operation.
+ */
+void
+market_out_of_range(const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("%s would be out of range", what),
+			 errdetail("Cash and contracts are kept in micro-units as 64-bit integers; no balance, holding or sum may exceed %s.",
+					   market_micros_to_cstring(PG_INT64_MAX)),
+			 errhint("Nothing was changed.")));
+}
+
+/* a + b, or 22003 naming what (see market_out_of_range). */
+int64
+market_add_micros(int64 a, int64 b, const char *what)
+{
+	int64		sum;
+
+	if (pg_add_s64_overflow(a, b, &sum))
+		market_out_of_range(what);
+	return sum;
 }

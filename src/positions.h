@@ -33,11 +33,18 @@ typedef struct PositionLot
 	int64_t		cost;			/* micro-units of cash */
 } PositionLot;
 
+/*
+ * Overflow: a quantity or cost that would pass INT64_MAX is not wrapped.
+ * Both functions then return false and leave the lots as they were; the
+ * caller refuses the whole operation (the SPI layer with 22003).
+ */
+
 /* A fill of one order: lots[0..n) are the account's holdings by outcome. */
-extern void position_fill(PositionLot *lots, int32_t n, int32_t outcome,
+extern bool position_fill(PositionLot *lots, int32_t n, int32_t outcome,
 						  bool is_buy, int64_t quantity, int64_t paid);
 
-/* Redeem sets complete sets; returns the cost released. */
-extern int64_t position_redeem(PositionLot *lots, int32_t n, int64_t sets);
+/* Redeem sets complete sets; *released is the cost released. */
+extern bool position_redeem(PositionLot *lots, int32_t n, int64_t sets,
+							int64_t *released);
 
 #endif							/* MARKET_POSITIONS_H */

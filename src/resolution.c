@@ -44,6 +44,11 @@ static MarketStatement market_outcomes = {
 	1, {INT8OID}
 };
 
+static MarketStatement outcome_exists = {
+	"SELECT 1 FROM market.outcomes WHERE id = $1",
+	1, {INT8OID}
+};
+
 static MarketStatement oracle_owner = {
 	"SELECT owner::pg_catalog.oid FROM market.accounts WHERE id = $1",
 	1, {INT8OID}
@@ -153,7 +158,8 @@ check_fixed(const MarketRow *m, int64 collateral)
 	bool		isnull;
 
 	for (i = 0; i < SPI_processed; i++)
-		total += market_get_int64(i, 1, &isnull);
+		total = market_add_micros(total, market_get_int64(i, 1, &isnull),
+								  "the amounts owed by a market");
 	if (total != collateral)
 		elog(ERROR, "amounts owed by market %d add up to %s, not its collateral %s",
 			 m->number, market_micros_to_cstring(total), market_micros_to_cstring(collateral));
@@ -268,9 +274,18 @@ market_resolve_outcome(PG_FUNCTION_ARGS)
 		if (ids[i] == outcome)
 			winner = i;
 	if (winner < 0)
+	{
+		Datum		values[1] = {Int64GetDatum(outcome)};
+
+		if (market_exec(&outcome_exists, values, NULL, SPI_OK_SELECT) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_NO_DATA_FOUND),
+					 errmsg("outcome " INT64_FORMAT " does not exist", outcome),
+					 errhint("Look the outcome up with market.outcome_id(market, number).")));
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("outcome " INT64_FORMAT " is not an outcome of market %d", outcome, m.number)));
+	}
 	payouts = palloc0(sizeof(int64) * n);
 	payouts[winner] = MICROS_PER_UNIT;
 	record(&m, payouts, n);
@@ -321,6 +336,14 @@ market_resolve_payouts(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("payout %d must not be null", i + 1)));
+		if (!numeric_is_nan(DatumGetNumeric(elems[i])) &&
+			DatumGetBool(DirectFunctionCall2(numeric_lt, elems[i],
+											 NumericGetDatum(int64_to_numeric(0)))))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("payout %d must not be negative", i + 1),
+					 errdetail("The payout given was %s.",
+							   DatumGetCString(DirectFunctionCall1(numeric_out, elems[i])))));
 		/* 0 is allowed: every check but positivity */
 		if (DatumGetBool(DirectFunctionCall2(numeric_eq, elems[i],
 											 NumericGetDatum(int64_to_numeric(0)))))
@@ -403,6 +426,7 @@ market_dispute(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a dispute needs a reason")));
+	reason = text_to_cstring(market_clean_text(PG_GETARG_TEXT_PP(1), "reason"));
 	SPI_connect();
 	market_lock(market, MARKET_LOCK_FREEZE);
 	m = market_fetch(market);
@@ -518,6 +542,7 @@ market_cancel_market(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("cancelling a market needs a reason")));
+	reason = text_to_cstring(market_clean_text(PG_GETARG_TEXT_PP(1), "reason"));
 	SPI_connect();
 	market_lock(market, MARKET_LOCK_FREEZE);
 	m = market_fetch(market);

@@ -23,6 +23,8 @@
  */
 #include "postgres.h"
 
+#include "common/int.h"
+
 #include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -211,13 +213,17 @@ market_settle(PG_FUNCTION_ARGS)
 	{
 		int64		id = market_get_int64(i, 1, &isnull);
 		int64		amount = market_get_int64(i, 2, &isnull);
-		int64		balance = market_get_int64(i, 5, &isnull) + amount;
+		int64		balance;
+
+		if (pg_add_s64_overflow(market_get_int64(i, 5, &isnull), amount, &balance))
+			market_out_of_range(psprintf("the balance of account " INT64_FORMAT " after its payout",
+										 id));
 
 		accounts[i] = Int64GetDatum(id);
 		amounts[i] = Int64GetDatum(amount);
 		costs[i] = Int64GetDatum(market_get_int64(i, 3, &isnull));
 		balances[i] = Int64GetDatum(balance);
-		total += amount;
+		total = market_add_micros(total, amount, "the total paid by a settlement");
 		if (amount > 0)
 		{
 			j_accounts[nj] = Int64GetDatum(id);

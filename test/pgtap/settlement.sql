@@ -2,7 +2,7 @@
 -- SQLSTATE, and the rules of payouts.
 \ir common.psql
 
-SELECT plan(52);
+SELECT plan(53);
 
 SELECT market.create_account('s-alice', 'tap_alice') AS alice \gset
 SELECT market.create_account('s-bob', 'tap_bob') AS bob \gset
@@ -28,8 +28,10 @@ SELECT throws_ok(format('SELECT market.resolve(%s, market.outcome_id(%s, 1))', :
 	'42501', format('permission denied to resolve market %s', (SELECT number FROM market.markets WHERE id = :m)),
 	'an oracle that is not this market''s cannot resolve it');
 RESET ROLE;
-SELECT throws_ok(format('SELECT market.resolve(%s, 987654321)', :m),
+SELECT throws_ok(format('SELECT market.resolve(%s, market.outcome_id(%s, 1))', :m, :ai),
 	'22023', NULL, 'resolve: an outcome of another market');
+SELECT throws_ok(format('SELECT market.resolve(%s, 987654321)', :m),
+	'P0002', 'outcome 987654321 does not exist', 'resolve: an id that is no outcome at all');
 SELECT throws_ok('SELECT market.resolve(987654321, 1::bigint)', 'P0002', NULL, 'resolve: unknown market');
 SELECT throws_ok(format('SELECT market.resolve(%s, ARRAY[0.5, 0.4])', :m),
 	'22023', 'payouts must sum to 1', 'a payout vector must sum to 1');

@@ -69,5 +69,10 @@ main(void)
 	CHECK(micro_mul_floor(1, 999999) == 0 && micro_mul_ceil(1, 999999) == 1,
 		  "floor and ceil differ by one micro-unit when inexact");
 
+	CHECK(quantity_for_amount(INT64_C(1000000000000000000), 100) == INT64_MAX,
+		  "1e12 cash at 0.0001 buys more than int64 holds: saturates, never wraps");
+	CHECK(quantity_for_amount(INT64_MAX / ESCROW_ONE, ESCROW_ONE) == INT64_MAX / ESCROW_ONE,
+		  "a quantity that fits is exact");
+
 	return UNIT_DONE();
 }

@@ -276,5 +276,30 @@ main(void)
 		  "trim: no account's available cash goes negative");
 	match_free_output(&f.book);
 
+	/*
+	 * Overflow: a covered seller whose free cash is within 5 micro-units of
+	 * INT64_MAX redeems 10 sets: its cash would pass the int64 range.  The
+	 * core flags the book and stops rather than wrap.
+	 */
+	setup(&f, 2);
+	a = add(&f, 1, 0, 0, C(10), C(0.40), INT64_MAX - 5);
+	hold(&f, a, 0, C(10));
+	b = add(&f, 2, 0, 1, C(10), C(0.50), 0);
+	escrows(&f);
+	match_run(&f.book);
+	CHECK(f.book.overflow, "overflow: a redemption past INT64_MAX flags the book");
+	CHECK(f.accounts[a].free_cash == INT64_MAX,
+		  "overflow: the cash saturates rather than wrapping to a negative balance");
+	match_free_output(&f.book);
+	setup(&f, 2);
+	a = add(&f, 1, 0, 0, C(10), C(0.40), INT64_MAX - C(10));
+	hold(&f, a, 0, C(10));
+	b = add(&f, 2, 0, 1, C(10), C(0.50), 0);
+	escrows(&f);
+	CHECK(match_run(&f.book) == 1 && !f.book.overflow &&
+		  f.accounts[a].free_cash == INT64_MAX - C(10) + C(10) - paid(&f, a),
+		  "no overflow: the same sale with room for its proceeds goes through");
+	match_free_output(&f.book);
+
 	return UNIT_DONE();
 }

@@ -28,7 +28,7 @@ main(void)
 	memset(lots, 0, sizeof(lots));
 	position_fill(lots, 2, 0, true, C(1000), C(600));
 	position_fill(lots, 2, 0, false, C(400), C(100));
-	released = position_redeem(lots, 2, C(400));
+	position_redeem(lots, 2, C(400), &released);
 	realized = C(400) - released;
 	CHECK(realized == C(60), "seed 004: selling 400 of 1000 bought at 0.60 for 0.75 realizes +60");
 	CHECK(lots[0].quantity == C(600) && lots[0].cost == C(360),
@@ -42,7 +42,7 @@ main(void)
 	position_fill(lots, 2, 0, false, C(10), C(4.5));	/* sell YES at 0.55: buys NO for 0.45 */
 	CHECK(lots[1].quantity == C(10) && lots[1].cost == C(4.5), "a naked sell holds the complement at its cost");
 	position_fill(lots, 2, 0, true, C(10), C(5.5));
-	released = position_redeem(lots, 2, C(10));
+	position_redeem(lots, 2, C(10), &released);
 	CHECK(C(10) - released == 0, "buying back YES at 0.55 after selling it at 0.55 realizes 0");
 
 	/* Three outcomes: a naked sell's bundle cost is split equally. */
@@ -57,10 +57,10 @@ main(void)
 	lots[0].cost = 2;
 	lots[1].quantity = 3;
 	lots[1].cost = 1;
-	released = position_redeem(lots, 2, 1);
+	position_redeem(lots, 2, 1, &released);
 	CHECK(released == 1 + 0 && lots[0].cost == 1 && lots[1].cost == 1,
 		  "one of three sets releases round(2/3) + round(1/3) = 1 + 0");
-	released = position_redeem(lots, 2, 2);
+	position_redeem(lots, 2, 2, &released);
 	CHECK(released == 2 && lots[0].cost == 0 && lots[1].cost == 0 && lots[0].quantity == 0,
 		  "redeeming the rest releases all the remaining cost");
 
@@ -93,7 +93,13 @@ main(void)
 			for (j = 1; j < n; j++)
 				if (lots[j].quantity < sets)
 					sets = lots[j].quantity;
-			released += position_redeem(lots, n, sets);
+			{
+				int64_t		part;
+
+				if (!position_redeem(lots, n, sets, &part))
+					ok = 0;
+				released += part;
+			}
 		}
 		{
 			int64_t		remaining = 0;
@@ -111,6 +117,28 @@ main(void)
 		}
 	}
 	CHECK(ok, "100000 random fill sequences: paid = released + remaining, no negative cost, no cost without contracts");
+
+	/* Overflow: refused, and the lots stay as they were. */
+	memset(lots, 0, sizeof(lots));
+	lots[0].quantity = INT64_MAX - 5;
+	lots[0].cost = 7;
+	CHECK(!position_fill(lots, 2, 0, true, 6, 1) &&
+		  lots[0].quantity == INT64_MAX - 5 && lots[0].cost == 7,
+		  "a buy that would take a holding past INT64_MAX is refused and changes nothing");
+	CHECK(position_fill(lots, 2, 0, true, 5, 1) && lots[0].quantity == INT64_MAX,
+		  "a buy up to exactly INT64_MAX is accepted");
+	memset(lots, 0, sizeof(lots));
+	lots[2].cost = INT64_MAX;
+	lots[2].quantity = 1;
+	CHECK(!position_fill(lots, 3, 0, false, 1, 2) &&
+		  lots[1].quantity == 0 && lots[1].cost == 0 && lots[2].cost == INT64_MAX,
+		  "a sell whose bundle would take one lot's cost past INT64_MAX changes no lot");
+	memset(lots, 0, sizeof(lots));
+	lots[0].quantity = lots[1].quantity = 10;
+	lots[0].cost = lots[1].cost = INT64_MAX / 2 + 1;
+	CHECK(!position_redeem(lots, 2, 10, &released) &&
+		  lots[0].quantity == 10 && lots[0].cost == INT64_MAX / 2 + 1,
+		  "a redemption releasing more than INT64_MAX in all is refused and changes nothing");
 
 	return UNIT_DONE();
 }
