@@ -27,7 +27,8 @@ OBJS = \
 	src/resolution.o \
 	src/settlement.o \
 	src/execute.o \
-	src/invariants.o
+	src/invariants.o \
+	src/drop_guard.o
 
 # every released script stays installed: 0.1 databases update in place
 DATA = sql/market--0.1.sql sql/market--0.2.sql sql/market--0.1--0.2.sql

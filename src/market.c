@@ -13,6 +13,11 @@
  *		give each server that writes ids a different one.
  *	  market.notify (bool, user)  send NOTIFY market_events for every event
  *		row written (default on).  See the README for its cost.
+ *	  market.allow_drop (bool, superuser)  let a DROP remove market.journal
+ *		while it holds entries (default off; see drop_guard.c).
+ *
+ * _PG_init also installs the drop guard's object_access_hook, whenever the
+ * library is loaded (preloaded, or loaded by a function call in a session).
  */
 #include "postgres.h"
 
@@ -27,6 +32,7 @@ PG_MODULE_MAGIC;
 
 int			market_node_id = 0;
 bool		market_notify = true;
+bool		market_allow_drop = false;
 
 void		_PG_init(void);
 
@@ -49,7 +55,17 @@ _PG_init(void)
 							 PGC_USERSET, 0,
 							 NULL, NULL, NULL);
 
+	DefineCustomBoolVariable("market.allow_drop",
+							 "Allow dropping the market ledger while its journal holds entries.",
+							 "Off, DROP EXTENSION market (or anything else that drops market.journal) fails while the journal holds entries.",
+							 &market_allow_drop,
+							 false,
+							 PGC_SUSET, 0,
+							 NULL, NULL, NULL);
+
 	MarkGUCPrefixReserved("market");
+
+	market_drop_guard_init();
 
 	if (process_shared_preload_libraries_in_progress)
 		market_snowflake_shmem_init();

@@ -40,6 +40,10 @@
 /* market.c */
 extern int	market_node_id;
 extern bool market_notify;
+extern bool market_allow_drop;
+
+/* drop_guard.c */
+extern void market_drop_guard_init(void);
 
 /* snowflake.c */
 extern int64 market_snowflake_next(void);

@@ -3,6 +3,8 @@
 # new database, and check that every account, holding, order and journal
 # entry came back, that the invariants hold there, and that the restored
 # exchange keeps working (the system accounts are where the journal says).
+# Then the drop guard: pg_restore --clean over a live ledger is refused
+# until a superuser sets market.allow_drop, and then restores it.
 # Run inside pg_virtualenv by test/suites.sh.
 set -eu
 SRC=market_backup
@@ -41,7 +43,6 @@ pg_dump -Fc -d $SRC -f "$dump"
 createdb $DST
 pg_restore -d $DST --exit-on-error "$dump"
 after=$(state $DST)
-rm -f "$dump"
 
 fail=0
 if [ "$before" = "$after" ]; then
@@ -63,7 +64,25 @@ if psql -X -q -At -v ON_ERROR_STOP=1 -d $DST -c "
 else
 	echo "not ok 3 - the restored exchange does not work"; fail=1
 fi
-echo "1..3"
+
+# pg_restore --clean drops the extension first: refused while the journal
+# holds entries, and nothing changes.
+live=$(state $DST)
+if pg_restore -d $DST --clean --exit-on-error "$dump" 2>"$dump.err"; then
+	echo "not ok 4 - pg_restore --clean dropped a live ledger"; fail=1
+elif grep -q "cannot drop the market ledger" "$dump.err" && [ "$(state $DST)" = "$live" ]; then
+	echo "ok 4 - pg_restore --clean is refused over a live ledger and changes nothing"
+else
+	echo "not ok 4 - pg_restore --clean failed otherwise:"; cat "$dump.err"; fail=1
+fi
+if PGOPTIONS='-c market.allow_drop=on' pg_restore -d $DST --clean --exit-on-error "$dump" &&
+   [ "$(state $DST)" = "$before" ]; then
+	echo "ok 5 - with market.allow_drop set by a superuser, pg_restore --clean restores the dump"
+else
+	echo "not ok 5 - pg_restore --clean with market.allow_drop failed"; fail=1
+fi
+rm -f "$dump" "$dump.err"
+echo "1..5"
 dropdb $SRC
 dropdb $DST
 exit $fail

@@ -2,7 +2,9 @@
 -- with balances before and after, events, and idempotency keys.
 -- Ids are snowflakes, so this file refers to accounts by label.
 -- A fresh extension, so this file does not depend on the others.
+SET market.allow_drop = on;   -- the previous file's ledger holds entries
 DROP EXTENSION market CASCADE;
+RESET market.allow_drop;
 CREATE EXTENSION market;
 
 SELECT id, label, kind, balance, locked, available

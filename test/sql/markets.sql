@@ -1,7 +1,9 @@
 -- Markets, their lifecycle, and orders with escrow (SPEC sections 5, 6).
 -- Ids are snowflakes, so this file shows numbers and labels, and only the
 -- SQLSTATE of errors whose message names an account.
+SET market.allow_drop = on;   -- the previous file's ledger holds entries
 DROP EXTENSION market CASCADE;
+RESET market.allow_drop;
 CREATE EXTENSION market;
 
 SELECT market.create_account('alice') AS alice \gset

@@ -2,7 +2,9 @@
 -- economic level, realized P&L on every reduction.  Seed 004's example is
 -- played through the order book with zero-surplus matches, so each trade
 -- happens exactly at its price.
+SET market.allow_drop = on;   -- the previous file's ledger holds entries
 DROP EXTENSION market CASCADE;
+RESET market.allow_drop;
 CREATE EXTENSION market;
 
 SELECT count(market.deposit(market.create_account(l), 1000))

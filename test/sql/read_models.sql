@@ -1,7 +1,9 @@
 -- The read models of SPEC section 11: book prices with implied asks, the
 -- account summary, trades, OHLC candles; and seed 000's market that
 -- nobody traded.
+SET market.allow_drop = on;   -- the previous file's ledger holds entries
 DROP EXTENSION market CASCADE;
+RESET market.allow_drop;
 CREATE EXTENSION market;
 
 SELECT count(market.deposit(market.create_account(l), 1000))

@@ -1,7 +1,9 @@
 -- Resolution, settlement and cancellation (SPEC sections 8, 9), with
 -- seed 003's test cases played through the order book against a real
 -- counterparty, and seed 004's checklist.
+SET market.allow_drop = on;   -- the previous file's ledger holds entries
 DROP EXTENSION market CASCADE;
+RESET market.allow_drop;
 CREATE EXTENSION market;
 CREATE ROLE settle_oracle IN ROLE market_oracle;
 CREATE ROLE settle_intruder IN ROLE market_oracle;
