@@ -13,6 +13,8 @@
  *		give each server that writes ids a different one.
  *	  market.notify (bool, user)  send NOTIFY market_events for every event
  *		row written (default on).  See the README for its cost.
+ *	  market.lock_timeout (ms, user)  bound of the operational calls' lock
+ *		waits when lock_timeout is not set (locks.c).
  */
 #include "postgres.h"
 
@@ -48,6 +50,8 @@ _PG_init(void)
 							 true,
 							 PGC_USERSET, 0,
 							 NULL, NULL, NULL);
+
+	market_locks_init();
 
 	MarkGUCPrefixReserved("market");
 
