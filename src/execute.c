@@ -43,6 +43,8 @@
 #include "lib/stringinfo.h"
 #include "access/xact.h"
 #include "common/int.h"
+#include "commands/trigger.h"
+#include "nodes/makefuncs.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -182,7 +184,7 @@ static MarketStatement insert_journal = {
 };
 
 static MarketStatement active_markets = {
-	"SELECT id FROM market.markets WHERE state IN ('active', 'paused') AND kind = 'orderbook'"
+	"SELECT id, number FROM market.markets WHERE state IN ('active', 'paused') AND kind = 'orderbook'"
 	" ORDER BY number",
 	0, {}
 };
@@ -336,6 +338,7 @@ find_account(const AccountIndex *ix, int n, int64 id)
 typedef struct Auction
 {
 	int64		market;
+	int32		number;
 	int64		collateral;
 	int32		n_outcomes;
 	int64	   *outcome_ids;
@@ -509,8 +512,8 @@ lock_participants(Auction *au)
 
 	/* the ids are in id order, and so are the locks (ORDER BY id) */
 	values[0] = col_array(&ids, INT8OID);
-	n = market_exec(au->nowait ? &lock_accounts_nowait : &lock_accounts,
-					values, NULL, SPI_OK_SELECT);
+	n = market_exec_locking(au->nowait ? &lock_accounts_nowait : &lock_accounts,
+							values, NULL, SPI_OK_SELECT, au->number);
 	for (i = 0; i < (int) n; i++)
 	{
 		bool		isnull;
@@ -835,6 +838,11 @@ static MarketStatement collateral_balance = {
 	1, {INT8OID}
 };
 
+static MarketStatement collateral_balance_nowait = {
+	"SELECT balance FROM market.accounts WHERE id = $1 FOR UPDATE NOWAIT",
+	1, {INT8OID}
+};
+
 /*
  * Run one auction in a market whose freeze lock the caller holds and
  * which is open for trading.  Rows of market.executions go to out (if not
@@ -862,6 +870,7 @@ auction(const MarketRow *m, Tuplestorestate *out, TupleDesc outdesc, bool nowait
 	au.nowait = nowait;
 	au.asof = GetCurrentTimestamp();
 	au.market = m->id;
+	au.number = m->number;
 	au.collateral = m->collateral;
 	load(&au);
 
@@ -886,7 +895,8 @@ auction(const MarketRow *m, Tuplestorestate *out, TupleDesc outdesc, bool nowait
 		bool		isnull;
 		int64		collateral;
 
-		market_exec(&collateral_balance, values, NULL, SPI_OK_SELECT);
+		market_exec_locking(nowait ? &collateral_balance_nowait : &collateral_balance,
+							values, NULL, SPI_OK_SELECT, m->number);
 		collateral = market_get_int64(0, 1, &isnull);
 		write_results(&au, out, outdesc, &collateral);
 		for (i = 0; i < au.book.n_orders; i++)
@@ -899,9 +909,9 @@ auction(const MarketRow *m, Tuplestorestate *out, TupleDesc outdesc, bool nowait
 	MemoryContextDelete(cxt);
 
 	/* their owners were locked with the participants */
-	cancelled_expired = market_cancel_orders(m->id, "expired", MARKET_CANCEL_EXPIRED,
+	cancelled_expired = market_cancel_orders(m, "expired", MARKET_CANCEL_EXPIRED,
 											 nowait, au.asof);
-	cancelled_ioc = market_cancel_orders(m->id, "ioc", MARKET_CANCEL_IOC, nowait, au.asof);
+	cancelled_ioc = market_cancel_orders(m, "ioc", MARKET_CANCEL_IOC, nowait, au.asof);
 
 	if (made > 0 || cancelled_expired > 0 || cancelled_ioc > 0)
 	{
@@ -930,7 +940,8 @@ market_auction(const MarketRow *m)
  * market.execute(market bigint) -> SETOF market.executions
  *	  Runs the auction.  Admins and operators.  A market past its close_at
  *	  is closed instead (and nothing matches); any other state but active
- *	  is refused with 55000.
+ *	  is refused with 55000.  Its lock waits are bounded (locks.c): a
+ *	  market held by a trader's open transaction fails with 55P03.
  */
 PG_FUNCTION_INFO_V1(market_execute);
 Datum
@@ -939,12 +950,14 @@ market_execute(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	int64		market;
 	MarketRow	m;
+	int			bound;
 
 	market_require_role(MARKET_ROLE_ADMIN | MARKET_ROLE_OPERATOR, "run auctions");
 	market = market_id_arg(fcinfo, 0, "market");
 	InitMaterializedSRF(fcinfo, 0);
 
 	SPI_connect();
+	bound = market_bound_waits();
 	market_lock(market, MARKET_LOCK_FREEZE);
 	m = market_fetch(market);
 	if (strcmp(m.state, "active") == 0 && market_past_close(&m))
@@ -954,23 +967,64 @@ market_execute(PG_FUNCTION_ARGS)
 		market_require_trading(&m);
 		auction(&m, rsinfo->setResult, rsinfo->setDesc, false);
 	}
+	market_unbound_waits(bound);
 	SPI_finish();
 
 	return (Datum) 0;
 }
 
 /*
- * One market of execute_all(), in a subtransaction of its own and its own
- * SPI connection (so its memory goes when it is done).  Returns its
- * executions, or -1 if it was skipped because a lock it needed was busy.
+ * The commit-time checks of the tables an auction writes (the deferred
+ * constraint triggers account_check and holding_check): set them
+ * IMMEDIATE, which fires every check still pending, or back to DEFERRED,
+ * their default.  A deferred constraint trigger added to a table an
+ * auction writes belongs in this list.
  */
-static int64
-execute_one(int64 market, bool nowait)
+static void
+set_checks(bool deferred)
+{
+	ConstraintsSetStmt *stmt = makeNode(ConstraintsSetStmt);
+
+	stmt->constraints = list_make2(makeRangeVar("market", "account_check", -1),
+								   makeRangeVar("market", "holding_check", -1));
+	stmt->deferred = deferred;
+	AfterTriggerSetState(stmt);
+	list_free_deep(stmt->constraints);
+	pfree(stmt);
+}
+
+/* Run the pending commit-time checks now; see set_checks(). */
+static void
+fire_checks(void)
+{
+	set_checks(false);
+	set_checks(true);
+}
+
+/* What became of one market in execute_all(). */
+typedef enum MarketOutcome
+{
+	MARKET_MATCHED,				/* auction ran (perhaps matching nothing) */
+	MARKET_BUSY,				/* a lock was busy: left for the next run */
+	MARKET_FAILED				/* its auction raised an error */
+} MarketOutcome;
+
+/*
+ * One market of execute_all(), in a subtransaction of its own and its own
+ * SPI connection (so its memory goes when it is done).  Never waits: the
+ * market lock is only tried, and every row lock is taken NOWAIT.  The
+ * market's commit-time checks fire before its subtransaction ends, so an
+ * invariant it broke rolls back this market alone.  Sets *made to its
+ * executions; on failure, *error to what was raised.
+ */
+static MarketOutcome
+execute_one(int64 market, int64 *made, ErrorData **error)
 {
 	MemoryContext caller = CurrentMemoryContext;
 	ResourceOwner owner = CurrentResourceOwner;
-	volatile int64 made = 0;
+	volatile MarketOutcome outcome = MARKET_MATCHED;
 
+	*made = 0;
 	BeginInternalSubTransaction(NULL);
 	MemoryContextSwitchTo(caller);
 	PG_TRY();
@@ -978,18 +1032,14 @@ execute_one(int64 market, bool nowait)
 		MarketRow	m;
 
 		SPI_connect();
-		if (nowait && !market_try_lock(market, MARKET_LOCK_FREEZE))
-			made = -1;
-		else
+		if (!market_try_lock(market, MARKET_LOCK_FREEZE))
+			outcome = MARKET_BUSY;
+		else if (market_read(market, &m))
 		{
-			if (!nowait)
-				market_lock(market, MARKET_LOCK_FREEZE);
-			if (market_read(market, &m))
-			{
-				market_catch_up(&m);
-				if (strcmp(m.state, "active") == 0)
-					made = auction(&m, NULL, NULL, nowait);
-			}
+			market_catch_up_nowait(&m);
+			if (strcmp(m.state, "active") == 0)
+				*made = auction(&m, NULL, NULL, true);
+			fire_checks();
 		}
 		SPI_finish();
 		ReleaseCurrentSubTransaction();
@@ -999,6 +1049,7 @@ execute_one(int64 market, bool nowait)
 	PG_CATCH();
 	{
 		ErrorData  *edata;
+		int			code;
 
 		MemoryContextSwitchTo(caller);
 		edata = CopyErrorData();
@@ -1006,13 +1057,48 @@ execute_one(int64 market, bool nowait)
 		RollbackAndReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(caller);
 		CurrentResourceOwner = owner;
-		if (edata->sqlerrcode != ERRCODE_LOCK_NOT_AVAILABLE)
+		code = edata->sqlerrcode;
+
+		/* a cancel, a statement_timeout, a shutdown: stop everything */
+		if (ERRCODE_TO_CATEGORY(code) == ERRCODE_OPERATOR_INTERVENTION)
 			ReThrowError(edata);
-		FreeErrorData(edata);
-		made = -1;
+		*made = 0;
+		if (code == ERRCODE_LOCK_NOT_AVAILABLE ||
+			code == ERRCODE_T_R_DEADLOCK_DETECTED ||
+			code == ERRCODE_T_R_SERIALIZATION_FAILURE)
+		{
+			FreeErrorData(edata);
+			outcome = MARKET_BUSY;
+		}
+		else
+		{
+			*error = edata;
+			outcome = MARKET_FAILED;
+		}
 	}
 	PG_END_TRY();
-	return made;
+	return outcome;
+}
+
+/* Tell the caller, the server log and the event log that a market failed. */
+static void
+report_failure(int64 market, int32 number, ErrorData *edata)
+{
+	const char *sqlstate = unpack_sql_state(edata->sqlerrcode);
+	StringInfoData payload;
+
+	ereport(WARNING,
+			(errcode(edata->sqlerrcode),
+			 errmsg("auction of market %d failed with %s: %s", number, sqlstate, edata->message),
+			 edata->detail ? errdetail_internal("%s", edata->detail) : 0,
+			 errhint("The market's auction was rolled back; the other markets were matched.  "
+					 "Event \"auction_failed\" records it; market.check_invariants() checks the ledger.")));
+
+	initStringInfo(&payload);
+	appendStringInfo(&payload, "{\"number\": %d, \"sqlstate\": \"%s\"}", number, sqlstate);
+	SPI_connect();
+	market_event("auction_failed", market, 0, payload.data);
+	SPI_finish();
 }
 
 /*
@@ -1021,13 +1107,24 @@ execute_one(int64 market, bool nowait)
  *	  every active one, in market number order; returns the executions
  *	  made.  For pg_cron.  Admins and operators.
  *
- *	  Everything happens in the caller's one transaction, so locks taken for
- *	  one market are held while the next is matched.  To never wait while
- *	  holding them (a trader in market 2 may hold a row market 1's auction
- *	  locked, and wait for one that market 2's auction wants), every market
- *	  after the first is tried without waiting: if its lock or one of its
- *	  accounts is busy, its auction is rolled back and it is left for the
- *	  next run (a NOTICE says so).
+ *	  Everything happens in the caller's one transaction, each market in a
+ *	  subtransaction of its own (execute_one), so one market's trouble
+ *	  stays in that market:
+ *	  - busy: its lock, or an account row it needs, is held by another
+ *		transaction (a trader's open transaction, another auction).  It is
+ *		never waited for (waiting while holding the locks of earlier
+ *		markets could deadlock, and an idle trader would stall every
+ *		market behind it): its auction is rolled back and it is left for
+ *		the next run; a NOTICE counts them.
+ *	  - failed: its auction raised an error (an invariant its writes broke,
+ *		a corrupt book).  Its auction is rolled back, a WARNING names the
+ *		market and the error with its SQLSTATE, an "auction_failed" event
+ *		records it, and the other markets go on.
+ *	  A cancel or statement_timeout still stops the whole call.
+ *
+ *	  The checks pending from the caller's own earlier statements in the
+ *	  transaction fire first, outside every market, so that their errors
+ *	  stay the caller's.
  */
 PG_FUNCTION_INFO_V1(market_execute_all);
 Datum
@@ -1035,32 +1132,54 @@ market_execute_all(PG_FUNCTION_ARGS)
 {
 	int64		total = 0;
 	int64	   *ids;
+	int32	   *numbers;
 	uint64		n;
 	uint64		i;
 	bool		isnull;
 	int			skipped = 0;
+	int			bound;
+	MemoryContext caller = CurrentMemoryContext;
 
 	market_require_role(MARKET_ROLE_ADMIN | MARKET_ROLE_OPERATOR, "run auctions");
 
+	fire_checks();
+	bound = market_bound_waits();	/* only for a wait nobody foresaw */
+
 	SPI_connect();
 	n = market_exec(&active_markets, NULL, NULL, SPI_OK_SELECT);
-	ids = palloc(sizeof(int64) * (n + 1));
+	/* in the caller's context: SPI_finish frees SPI's */
+	ids = MemoryContextAlloc(caller, sizeof(int64) * (n + 1));
+	numbers = MemoryContextAlloc(caller, sizeof(int32) * (n + 1));
 	for (i = 0; i < n; i++)
+	{
 		ids[i] = market_get_int64(i, 1, &isnull);
+		numbers[i] = DatumGetInt32(market_get_datum(i, 2, &isnull));
+	}
 	SPI_finish();
 
 	for (i = 0; i < n; i++)
 	{
-		int64		made = execute_one(ids[i], i > 0);
+		int64		made;
+		ErrorData  *edata = NULL;
 
-		if (made < 0)
-			skipped++;
-		else
-			total += made;
+		switch (execute_one(ids[i], &made, &edata))
+		{
+			case MARKET_MATCHED:
+				total += made;
+				break;
+			case MARKET_BUSY:
+				skipped++;
+				break;
+			case MARKET_FAILED:
+				report_failure(ids[i], numbers[i], edata);
+				FreeErrorData(edata);
+				break;
+		}
 	}
 	if (skipped > 0)
 		ereport(NOTICE,
 				(errmsg("%d busy markets were left for the next execute_all()", skipped)));
+	market_unbound_waits(bound);
 
 	PG_RETURN_INT64(total);
 }

@@ -30,10 +30,17 @@
  */
 #include "postgres.h"
 
+#include <limits.h>
+
+#include "catalog/pg_type.h"
 #include "miscadmin.h"
 #include "storage/lock.h"
+#include "storage/proc.h"
+#include "storage/sinvaladt.h"
+#include "utils/guc.h"
 
 #include "market.h"
+#include "spi_plans.h"
 
 #define MARKET_LOCKTAG_FIELD4	0x4D4B
 
@@ -46,15 +53,6 @@ market_locktag(LOCKTAG *tag, int64 market)
 						 MARKET_LOCKTAG_FIELD4);
 }
 
-void
-market_lock(int64 market, LOCKMODE mode)
-{
-	LOCKTAG		tag;
-
-	market_locktag(&tag, market);
-	(void) LockAcquire(&tag, mode, false, false);
-}
-
 /* Take the lock if it is free right now; never wait. */
 bool
 market_try_lock(int64 market, LOCKMODE mode)
@@ -63,4 +61,184 @@ market_try_lock(int64 market, LOCKMODE mode)
 
 	market_locktag(&tag, market);
 	return LockAcquire(&tag, mode, false, true) != LOCKACQUIRE_NOT_AVAIL;
+}
+
+/*
+ * Bounded waits.
+ *
+ * A trader's open transaction holds its market's lock in MARKET_LOCK_TRADE
+ * mode, and its account row, until it ends.  Left idle, it would stall
+ * every change of state of the market, its auctions and the pg_cron job
+ * behind it, forever.  So the operational paths (execute, execute_all,
+ * pause/resume/close_market, the resolution calls, cancel_market, settle)
+ * bound their lock waits:
+ *
+ *	  - the session's lock_timeout, if it is set (not 0), as always;
+ *	  - else market.lock_timeout (milliseconds, default 5 s; 0 waits
+ *		forever), set as lock_timeout for the duration of the call only,
+ *		the way a function's SET clause is (a GUC nest level, undone when
+ *		the call returns or fails).
+ *
+ * Every wait inside the call is bounded that way: the market lock, and the
+ * account rows it locks.  A wait that runs out fails with 55P03
+ * (lock_not_available) and "market N is busy", naming the process that
+ * held the lock when the wait began when that is known, and hinting at
+ * idle_in_transaction_session_timeout.
+ *
+ * Trading calls (place, replace, cancel an order) are not bounded here:
+ * they wait only for other short calls, under the session's own settings.
+ */
+int			market_lock_timeout = 5000;
+
+static MarketStatement market_number = {
+	"SELECT number FROM market.markets WHERE id = $1",
+	1, {INT8OID}
+};
+
+void
+market_locks_init(void)
+{
+	DefineCustomIntVariable("market.lock_timeout",
+							"Longest wait for a lock in the market's operational calls.",
+							"Bounds execute, pause/resume/close_market, resolve, cancel_market "
+							"and settle when the session's lock_timeout is not set; "
+							"0 waits forever.",
+							&market_lock_timeout,
+							5000, 0, INT_MAX,
+							PGC_USERSET, GUC_UNIT_MS,
+							NULL, NULL, NULL);
+}
+
+/*
+ * Bound the lock waits of the rest of this call; returns the GUC nest
+ * level to pass to market_unbound_waits(), or -1 if nothing was set.  On
+ * error, the transaction's (or subtransaction's) abort undoes it.
+ */
+int
+market_bound_waits(void)
+{
+	int			level;
+	char		value[32];
+
+	if (LockTimeout > 0 || market_lock_timeout <= 0)
+		return -1;
+	level = NewGUCNestLevel();
+	snprintf(value, sizeof(value), "%d", market_lock_timeout);
+	(void) set_config_option("lock_timeout", value, PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	return level;
+}
+
+void
+market_unbound_waits(int level)
+{
+	if (level >= 0)
+		AtEOXact_GUC(true, level);
+}
+
+/* The hint of every "market N is busy". */
+#define BUSY_HINT \
+	"Retry when that transaction has ended.  Set idle_in_transaction_session_timeout " \
+	"for the traders' login roles so that an abandoned transaction cannot hold a market; " \
+	"market.lock_timeout (or lock_timeout) bounds this wait."
+
+/*
+ * Rewrite a 55P03 caught while waiting in market number (0: unknown id)
+ * and throw it again; other errors are thrown again unchanged.  Called in
+ * a PG_CATCH block, in the caller's memory context.
+ */
+static void
+rethrow_busy(int32 number, int64 market, const char *detail)
+{
+	ErrorData  *edata = CopyErrorData();
+
+	if (edata->sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE)
+	{
+		FlushErrorState();
+		edata->message = number > 0 ? psprintf("market %d is busy", number)
+			: psprintf("market " INT64_FORMAT " is busy", market);
+		edata->detail = pstrdup(detail);
+		edata->hint = pstrdup(BUSY_HINT);
+		ReThrowError(edata);
+	}
+	PG_RE_THROW();
+}
+
+/*
+ * Take the market lock, waiting as the caller's lock_timeout allows.  If
+ * the lock is busy, find who holds it before waiting (for the message);
+ * a timeout becomes "market N is busy".  Inside an SPI connection (it
+ * may read the market's number, replacing SPI_tuptable).
+ */
+void
+market_lock(int64 market, LOCKMODE mode)
+{
+	LOCKTAG		tag;
+	MemoryContext cxt = CurrentMemoryContext;
+	volatile int holder = 0;
+	volatile int32 number = 0;
+	int			count = 0;
+	VirtualTransactionId *holders;
+
+	market_locktag(&tag, market);
+	if (LockAcquire(&tag, mode, false, true) != LOCKACQUIRE_NOT_AVAIL)
+		return;
+
+	holders = GetLockConflicts(&tag, mode, &count);
+	if (count > 0 && VirtualTransactionIdIsValid(holders[0]))
+	{
+		PGPROC	   *proc = BackendIdGetProc(holders[0].backendId);
+
+		if (proc != NULL)
+			holder = proc->pid;
+	}
+	if (market != 0)
+	{
+		Datum		values[1] = {Int64GetDatum(market)};
+		bool		isnull;
+
+		if (market_exec_latest(&market_number, values, NULL) == 1)
+			number = DatumGetInt32(market_get_datum(0, 1, &isnull));
+	}
+
+	PG_TRY();
+	{
+		(void) LockAcquire(&tag, mode, false, false);
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(cxt);
+		rethrow_busy(number, market,
+					 holder != 0
+					 ? psprintf("Process %d holds its lock; this call waited lock_timeout (%d ms).",
+								holder, LockTimeout)
+					 : psprintf("Another transaction holds its lock; this call waited lock_timeout (%d ms).",
+								LockTimeout));
+	}
+	PG_END_TRY();
+}
+
+/*
+ * Run a statement that locks account rows for market number: a lock
+ * timeout (or NOWAIT) becomes "market N is busy".
+ */
+uint64
+market_exec_locking(MarketStatement *stmt, Datum *values, const char *nulls,
+					int expected_ret, int32 number)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	volatile uint64 n = 0;
+
+	PG_TRY();
+	{
+		n = market_exec(stmt, values, nulls, expected_ret);
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(cxt);
+		rethrow_busy(number, 0,
+					 "An account row it needs is locked by another transaction.");
+	}
+	PG_END_TRY();
+	return n;
 }

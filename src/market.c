@@ -15,6 +15,8 @@
  *		row written (default on).  See the README for its cost.
  *	  market.allow_drop (bool, superuser)  let a DROP remove market.journal
  *		while it holds entries (default off; see drop_guard.c).
+ *	  market.lock_timeout (ms, user)  bound of the operational calls' lock
+ *		waits when lock_timeout is not set (locks.c).
  *
  * _PG_init also installs the drop guard's object_access_hook, whenever the
  * library is loaded (preloaded, or loaded by a function call in a session).
@@ -62,6 +64,7 @@ _PG_init(void)
 							 false,
 							 PGC_SUSET, 0,
 							 NULL, NULL, NULL);
+	market_locks_init();
 
 	MarkGUCPrefixReserved("market");
 

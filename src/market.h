@@ -100,8 +100,15 @@ extern void market_idempotency_record(int64 account, text *key,
 /* locks.c: see there for what each mode excludes */
 #define MARKET_LOCK_TRADE	RowExclusiveLock
 #define MARKET_LOCK_FREEZE	ExclusiveLock
+extern int	market_lock_timeout;
+extern void market_locks_init(void);
 extern void market_lock(int64 market, LOCKMODE mode);
 extern bool market_try_lock(int64 market, LOCKMODE mode);
+extern int	market_bound_waits(void);
+extern void market_unbound_waits(int level);
+struct MarketStatement;
+extern uint64 market_exec_locking(struct MarketStatement *stmt, Datum *values,
+								  const char *nulls, int expected_ret, int32 number);
 
 /* markets.c */
 #define MARKET_MAX_OUTCOMES 256
@@ -130,6 +137,7 @@ extern bool market_past_close(const MarketRow *row);
 extern const char *market_effective_state(const MarketRow *row);
 extern void market_require_trading(const MarketRow *row);
 extern void market_catch_up(MarketRow *row);
+extern void market_catch_up_nowait(MarketRow *row);
 extern void market_write_state(MarketRow *row, const char *state,
 							   const char *event, const char *reason);
 
@@ -144,7 +152,7 @@ typedef enum MarketCancel
 	MARKET_CANCEL_IOC			/* ioc orders (after an auction) */
 } MarketCancel;
 
-extern int	market_cancel_orders(int64 market, const char *reason, MarketCancel which,
+extern int	market_cancel_orders(const MarketRow *m, const char *reason, MarketCancel which,
 								 bool nowait, TimestampTz asof);
 
 /* execute.c */

@@ -221,13 +221,26 @@ market_write_state(MarketRow *row, const char *state, const char *event,
  * already made: cancel open orders, record the event.  Caller holds the
  * freeze lock.
  */
-void
-market_catch_up(MarketRow *row)
+static void
+catch_up(MarketRow *row, bool nowait)
 {
 	if (strcmp(market_effective_state(row), row->state) == 0)
 		return;
-	market_cancel_orders(row->id, "market closed", MARKET_CANCEL_ALL, false, 0);
+	market_cancel_orders(row, "market closed", MARKET_CANCEL_ALL, nowait, 0);
 	market_write_state(row, "closed", "market_closed", "close_at");
+}
+
+void
+market_catch_up(MarketRow *row)
+{
+	catch_up(row, false);
+}
+
+/* The same for execute_all(): a busy account row raises 55P03 at once. */
+void
+market_catch_up_nowait(MarketRow *row)
+{
+	catch_up(row, true);
 }
 
 /*
@@ -242,11 +255,13 @@ transition(FunctionCallInfo fcinfo, const char *verb, const char *const *from,
 	MarketRow	row;
 	bool		allowed = false;
 	int			i;
+	int			bound;
 
 	market_require_role(MARKET_ROLE_ADMIN, psprintf("%s markets", verb));
 	market = market_id_arg(fcinfo, 0, "market");
 
 	SPI_connect();
+	bound = market_bound_waits();
 	market_lock(market, MARKET_LOCK_FREEZE);
 	row = market_fetch(market);
 
@@ -258,6 +273,7 @@ transition(FunctionCallInfo fcinfo, const char *verb, const char *const *from,
 		strcmp(market_effective_state(&row), row.state) != 0)
 	{
 		market_catch_up(&row);
+		market_unbound_waits(bound);
 		SPI_finish();
 		return;
 	}
@@ -272,8 +288,9 @@ transition(FunctionCallInfo fcinfo, const char *verb, const char *const *from,
 						market_effective_state(&row))));
 
 	if (strcmp(to, "closed") == 0)
-		market_cancel_orders(market, "market closed", MARKET_CANCEL_ALL, false, 0);
+		market_cancel_orders(&row, "market closed", MARKET_CANCEL_ALL, false, 0);
 	market_write_state(&row, to, event, NULL);
+	market_unbound_waits(bound);
 	SPI_finish();
 }
 

@@ -559,14 +559,16 @@ market_cancel_order(PG_FUNCTION_ARGS)
  * Cancel a market's open orders and release their escrow, in one pass:
  * all of them (a market leaving trading), the expired gtd ones, or the
  * ioc ones (after an auction).  Caller holds the market's freeze lock.
- * With nowait, a busy account row raises 55P03 instead of waiting.  asof
+ * With nowait, a busy account row raises 55P03 instead of waiting (and a
+ * wait longer than lock_timeout raises it too: "market N is busy").  asof
  * is the instant gtd orders are expired against (0: now).
  * Returns the number cancelled.
  */
 int
-market_cancel_orders(int64 market, const char *reason, MarketCancel which,
+market_cancel_orders(const MarketRow *m, const char *reason, MarketCancel which,
 					 bool nowait, TimestampTz asof)
 {
+	int64		market = m->id;
 	static const char *const which_names[] = {"all", "expired", "ioc"};
 	TimestampTz now = asof != 0 ? asof : GetCurrentTimestamp();
 	Datum		values[4];
@@ -575,8 +577,8 @@ market_cancel_orders(int64 market, const char *reason, MarketCancel which,
 	values[0] = Int64GetDatum(market);
 	values[1] = CStringGetTextDatum(which_names[which]);
 	values[2] = TimestampTzGetDatum(now);
-	market_exec(nowait ? &lock_book_accounts_nowait : &lock_book_accounts,
-				values, NULL, SPI_OK_SELECT);
+	market_exec_locking(nowait ? &lock_book_accounts_nowait : &lock_book_accounts,
+						values, NULL, SPI_OK_SELECT, m->number);
 	values[1] = CStringGetTextDatum(reason);
 	values[2] = CStringGetTextDatum(which_names[which]);
 	values[3] = TimestampTzGetDatum(now);

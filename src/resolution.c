@@ -238,7 +238,7 @@ record(MarketRow *m, int64 *payouts, int32 n)
 
 	for (i = 0; i < n; i++)
 		elems[i] = Int64GetDatum(payouts[i]);
-	market_cancel_orders(m->id, "market resolved", MARKET_CANCEL_ALL, false, 0);
+	market_cancel_orders(m, "market resolved", MARKET_CANCEL_ALL, false, 0);
 	values[0] = Int64GetDatum(m->id);
 	values[1] = PointerGetDatum(construct_array(elems, n, INT8OID, 8, true, TYPALIGN_DOUBLE));
 	values[2] = ObjectIdGetDatum(market_caller());
@@ -259,6 +259,7 @@ market_resolve_outcome(PG_FUNCTION_ARGS)
 {
 	int64		outcome;
 	MarketRow	m;
+	int			bound;
 	int32		n;
 	bool		scalar;
 	int64	   *ids;
@@ -269,6 +270,7 @@ market_resolve_outcome(PG_FUNCTION_ARGS)
 	market_require_role(MARKET_ROLE_ADMIN | MARKET_ROLE_ORACLE, "resolve markets");
 	outcome = market_id_arg(fcinfo, 1, "outcome");
 	SPI_connect();
+	bound = market_bound_waits();
 	m = market_to_resolve(fcinfo, &n, &scalar, &ids);
 	for (i = 0; i < n; i++)
 		if (ids[i] == outcome)
@@ -289,6 +291,7 @@ market_resolve_outcome(PG_FUNCTION_ARGS)
 	payouts = palloc0(sizeof(int64) * n);
 	payouts[winner] = MICROS_PER_UNIT;
 	record(&m, payouts, n);
+	market_unbound_waits(bound);
 	SPI_finish();
 	PG_RETURN_VOID();
 }
@@ -303,6 +306,7 @@ market_resolve_payouts(PG_FUNCTION_ARGS)
 	bool	   *nulls;
 	int			nelems;
 	MarketRow	m;
+	int			bound;
 	int32		n;
 	bool		scalar;
 	int64	   *ids;
@@ -323,6 +327,7 @@ market_resolve_payouts(PG_FUNCTION_ARGS)
 	deconstruct_array(arr, NUMERICOID, -1, false, TYPALIGN_INT, &elems, &nulls, &nelems);
 
 	SPI_connect();
+	bound = market_bound_waits();
 	m = market_to_resolve(fcinfo, &n, &scalar, &ids);
 	if (nelems != n)
 		ereport(ERROR,
@@ -359,6 +364,7 @@ market_resolve_payouts(PG_FUNCTION_ARGS)
 				 errmsg("payouts must sum to 1"),
 				 errdetail("They sum to %s.", market_micros_to_cstring(sum))));
 	record(&m, payouts, n);
+	market_unbound_waits(bound);
 	SPI_finish();
 	PG_RETURN_VOID();
 }
@@ -369,6 +375,7 @@ Datum
 market_resolve_value(PG_FUNCTION_ARGS)
 {
 	MarketRow	m;
+	int			bound;
 	int32		n;
 	bool		scalar;
 	int64	   *ids;
@@ -388,6 +395,7 @@ market_resolve_value(PG_FUNCTION_ARGS)
 				 errmsg("value must be a finite number")));
 
 	SPI_connect();
+	bound = market_bound_waits();
 	m = market_to_resolve(fcinfo, &n, &scalar, &ids);
 	if (!scalar)
 		ereport(ERROR,
@@ -406,6 +414,7 @@ market_resolve_value(PG_FUNCTION_ARGS)
 	payouts = palloc0(sizeof(int64) * n);
 	payouts[winner - 1] = MICROS_PER_UNIT;
 	record(&m, payouts, n);
+	market_unbound_waits(bound);
 	SPI_finish();
 	PG_RETURN_VOID();
 }
@@ -417,6 +426,7 @@ market_dispute(PG_FUNCTION_ARGS)
 {
 	int64		market;
 	MarketRow	m;
+	int			bound;
 	Datum		values[1];
 	char	   *reason = PG_ARGISNULL(1) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(1));
 
@@ -428,6 +438,7 @@ market_dispute(PG_FUNCTION_ARGS)
 				 errmsg("a dispute needs a reason")));
 	reason = text_to_cstring(market_clean_text(PG_GETARG_TEXT_PP(1), "reason"));
 	SPI_connect();
+	bound = market_bound_waits();
 	market_lock(market, MARKET_LOCK_FREEZE);
 	m = market_fetch(market);
 	if (strcmp(m.state, "resolved") != 0)
@@ -439,6 +450,7 @@ market_dispute(PG_FUNCTION_ARGS)
 	market_exec(&withdraw_report, values, NULL, SPI_OK_UPDATE);
 	m.state = "resolved";
 	market_write_state(&m, "closed", "market_disputed", reason);
+	market_unbound_waits(bound);
 	SPI_finish();
 	PG_RETURN_VOID();
 }
@@ -487,6 +499,7 @@ market_finalize(PG_FUNCTION_ARGS)
 {
 	int64		market;
 	MarketRow	m;
+	int			bound;
 	bool		admin;
 
 	market_require_role(MARKET_ROLE_ADMIN | MARKET_ROLE_OPERATOR | MARKET_ROLE_ORACLE,
@@ -494,6 +507,7 @@ market_finalize(PG_FUNCTION_ARGS)
 	admin = market_caller_has(MARKET_ROLE_ADMIN);
 	market = market_id_arg(fcinfo, 0, "market");
 	SPI_connect();
+	bound = market_bound_waits();
 	market_lock(market, MARKET_LOCK_FREEZE);
 	m = market_fetch(market);
 	if (strcmp(m.state, "resolved") != 0)
@@ -516,6 +530,7 @@ market_finalize(PG_FUNCTION_ARGS)
 				 errdetail("It closes at %s; an admin may finalize earlier.",
 						   timestamptz_to_str(m.finalizes_at))));
 	finalize_now(&m);
+	market_unbound_waits(bound);
 	SPI_finish();
 	PG_RETURN_VOID();
 }
@@ -531,6 +546,7 @@ market_cancel_market(PG_FUNCTION_ARGS)
 {
 	int64		market;
 	MarketRow	m;
+	int			bound;
 	Datum		values[2];
 	bool		isnull;
 	int64		collateral;
@@ -544,6 +560,7 @@ market_cancel_market(PG_FUNCTION_ARGS)
 				 errmsg("cancelling a market needs a reason")));
 	reason = text_to_cstring(market_clean_text(PG_GETARG_TEXT_PP(1), "reason"));
 	SPI_connect();
+	bound = market_bound_waits();
 	market_lock(market, MARKET_LOCK_FREEZE);
 	m = market_fetch(market);
 	if (strcmp(m.state, "finalized") == 0 || strcmp(m.state, "cancelled") == 0)
@@ -551,7 +568,7 @@ market_cancel_market(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("market %d is %s", m.number, m.state),
 				 errdetail("A finalized or cancelled market cannot be cancelled.")));
-	market_cancel_orders(market, "market cancelled", MARKET_CANCEL_ALL, false, 0);
+	market_cancel_orders(&m, "market cancelled", MARKET_CANCEL_ALL, false, 0);
 
 	values[0] = Int64GetDatum(m.collateral);
 	market_exec(&collateral_of, values, NULL, SPI_OK_SELECT);
@@ -563,6 +580,7 @@ market_cancel_market(PG_FUNCTION_ARGS)
 	values[1] = CStringGetTextDatum(reason);
 	market_exec(&mark_cancelled, values, NULL, SPI_OK_UPDATE);
 	market_write_state(&m, "cancelled", "market_cancelled", reason);
+	market_unbound_waits(bound);
 	SPI_finish();
 	PG_RETURN_VOID();
 }

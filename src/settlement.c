@@ -127,6 +127,7 @@ market_settle(PG_FUNCTION_ARGS)
 			   *j_amounts,
 			   *j_after;
 	int			nj = 0;
+	int			bound;
 	StringInfoData payload;
 
 	market_require_role(MARKET_ROLE_ADMIN | MARKET_ROLE_OPERATOR | MARKET_ROLE_TRADER,
@@ -165,6 +166,7 @@ market_settle(PG_FUNCTION_ARGS)
 								   "settle positions");
 		}
 	}
+	bound = market_bound_waits();
 	market_lock(market, MARKET_LOCK_FREEZE);
 	m = market_fetch(market);
 	if (!market_finalize_due(&m) && strcmp(m.state, "cancelled") != 0)
@@ -180,7 +182,7 @@ market_settle(PG_FUNCTION_ARGS)
 	values[1] = Int64GetDatum(account);
 	nulls[1] = everyone ? 'n' : ' ';
 	values[2] = Int64GetDatum(limit);
-	n = market_exec(&due, values, nulls, SPI_OK_SELECT);
+	n = market_exec_locking(&due, values, nulls, SPI_OK_SELECT, m.number);
 	nulls[1] = ' ';
 	if (n == 0)
 	{
@@ -198,6 +200,7 @@ market_settle(PG_FUNCTION_ARGS)
 		}
 		else
 			ereport(NOTICE, (errmsg("nothing left to settle in market %d", m.number)));
+		market_unbound_waits(bound);
 		SPI_finish();
 		return (Datum) 0;
 	}
@@ -291,6 +294,7 @@ market_settle(PG_FUNCTION_ARGS)
 	appendStringInfo(&payload, "{\"number\": %d, \"kind\": \"%s\", \"positions\": " UINT64_FORMAT
 					 ", \"paid\": %s}", m.number, kind, n, market_micros_to_cstring(total));
 	market_event("settled", market, everyone ? 0 : account, payload.data);
+	market_unbound_waits(bound);
 	SPI_finish();
 
 	return (Datum) 0;
