@@ -7,7 +7,7 @@
 # working with the new shared library, since one library serves both.
 #
 # Every workflow runs as the login role that performs it (an admin, an
-# operator, an oracle, two traders), connected with a password over TCP
+# operator, an oracle, three traders), connected with a password over TCP
 # and through COMMIT; a superuser only creates the databases, the
 # extension and the roles, and runs the update.
 # Run inside pg_virtualenv by test/suites.sh.
@@ -41,17 +41,13 @@ done
 psql -X -q -v ON_ERROR_STOP=1 -d $OLD >/dev/null <<'SQL'
 DO $$
 DECLARE
-	r text[];
+	r text;
 BEGIN
-	FOREACH r SLICE 1 IN ARRAY ARRAY[['upgrade_admin', 'market_admin'],
-									 ['upgrade_operator', 'market_operator'],
-									 ['upgrade_oracle', 'market_oracle'],
-									 ['upgrade_alice', 'market_trader'],
-									 ['upgrade_bob', 'market_trader'],
-									 ['upgrade_carol', 'market_trader']]
+	FOREACH r IN ARRAY ARRAY['upgrade_admin', 'upgrade_operator', 'upgrade_oracle',
+							 'upgrade_alice', 'upgrade_bob', 'upgrade_carol']
 	LOOP
-		IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r[1]) THEN
-			EXECUTE format('CREATE ROLE %I LOGIN PASSWORD %L', r[1], 'upgrade');
+		IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r) THEN
+			EXECUTE format('CREATE ROLE %I LOGIN PASSWORD %L', r, 'upgrade');
 		END IF;
 	END LOOP;
 END
@@ -224,25 +220,57 @@ fi
 # ---------------------------------------------------------------------------
 trade_and_settle() {
 	db=$1
-	# bob sells into alice's remaining bid; carol's NO bid stays on the book
+	# bob sells into alice's remaining bid; carol moves her NO bid, which
+	# stays on the book
 	as_role upgrade_bob $db <<'SQL' >/dev/null || return 1
 SELECT market.place_order((SELECT id FROM market.accounts WHERE label = 'bob'),
 		market.outcome_id(market.market_id(1), 1), 'sell', 6, 0.55);
 SQL
+	as_role upgrade_carol $db <<'SQL' >/dev/null || return 1
+SELECT market.replace_order((SELECT id FROM market.accounts WHERE label = 'carol'),
+		market.outcome_id(market.market_id(1), 2), 'buy', 3, 0.35);
+SQL
 	[ "$(echo "SELECT sum(quantity) FROM market.execute(market.market_id(1))" |
 		as_role upgrade_operator $db)" = "6.000000" ] || { echo "the auction did not match 6" >>"$tmp/err"; return 1; }
-	# the oracle resolves with an open book, 50/50, and finalizes
+	# a market made now, matching inside place_order, then cancelled
+	as_role upgrade_admin $db <<'SQL' >/dev/null || return 1
+SELECT market.create_market('upgrade: made after', ARRAY['YES', 'NO'], auto_execute => true);
+SQL
+	for t in "alice 1 0.5" "bob 2 0.5" "carol 1 0.4"; do
+		set -- $t
+		as_role upgrade_$1 $db <<SQL >/dev/null || return 1
+SELECT market.place_order((SELECT id FROM market.accounts WHERE label = '$1'),
+		market.outcome_id(market.market_id(3), $2), 'buy', 2, $3);
+SQL
+	done
+	[ "$(echo "SELECT count(*) FROM market.executions WHERE market = market.market_id(3)" |
+		as_role upgrade_operator $db)" = "1" ] || { echo "the auto_execute market did not match" >>"$tmp/err"; return 1; }
+	echo "SELECT market.cancel_order((SELECT id FROM market.accounts WHERE label = 'carol'), market.market_id(3))" |
+		as_role upgrade_carol $db >/dev/null || return 1
+	echo "SELECT market.cancel_market(market.market_id(3), 'made to be cancelled')" |
+		as_role upgrade_admin $db >/dev/null || return 1
+	# the oracle resolves with an open book, the admin upholds a dispute,
+	# the oracle reports again (50/50) and finalizes
+	echo "SELECT market.resolve(market.market_id(1), market.outcome_id(market.market_id(1), 2))" |
+		as_role upgrade_oracle $db >/dev/null || return 1
+	echo "SELECT market.dispute(market.market_id(1), 'it was a draw')" |
+		as_role upgrade_admin $db >/dev/null || return 1
 	as_role upgrade_oracle $db <<'SQL' >/dev/null || return 1
 SELECT market.resolve(market.market_id(1), ARRAY[0.5, 0.5]);
 SELECT market.finalize(market.market_id(1));
 SQL
-	# each trader claims its own payout, the operator settles the rest
+	# each trader claims its own payout, the operator settles the rest,
+	# runs the (now idle) auctions and pays carol out
 	for t in alice bob carol; do
 		echo "SELECT count(*) FROM market.settle(market.market_id(1), (SELECT id FROM market.accounts WHERE label = '$t'))" |
 			as_role upgrade_$t $db >/dev/null || return 1
 	done
+	echo "SELECT count(*) FROM market.candles(market.market_id(1))" | as_role upgrade_alice $db >/dev/null || return 1
 	as_role upgrade_operator $db <<'SQL' >/dev/null || return 1
 SELECT count(*) FROM market.settle(market.market_id(2));
+SELECT count(*) FROM market.settle(market.market_id(3));
+SELECT market.execute_all();
+SELECT market.withdraw((SELECT id FROM market.accounts WHERE label = 'carol'), 1);
 SQL
 }
 settled() {
@@ -256,14 +284,14 @@ SQL
 }
 for db in $OLD $STAY; do
 	if trade_and_settle $db; then
-		ok "$db ($(echo "SELECT extversion FROM pg_extension WHERE extname = 'market'" | super $db)): traders cross, the operator runs the auction, the oracle resolves 50/50 with an open book and finalizes, traders claim their payouts"
+		ok "$db ($(echo "SELECT extversion FROM pg_extension WHERE extname = 'market'" | super $db)): traders cross and replace orders, a new auto_execute market trades and is cancelled, the oracle resolves with an open book, a dispute, a new report, finalize, traders claim payouts, the operator settles, runs execute_all and pays out"
 	else
 		not_ok "$db: trading and settling"
 	fi
-	# 300 deposited; all collateral paid out; nothing owed; invariants hold
+	# 300 deposited, 1 withdrawn; all collateral paid out; nothing owed
 	s=$(settled $db)
-	if [ "$s" = "0 finalized:0:0.000000 finalized:0:0.000000 unpaid 0 cash 300.000000" ]; then
-		ok "$db: every market settled, collateral 0, all 300 back with the traders, check_invariants() empty"
+	if [ "$s" = "0 finalized:0:0.000000 finalized:0:0.000000 cancelled:0:0.000000 unpaid 0 cash 299.000000" ]; then
+		ok "$db: every market settled, collateral 0, the other 299 back with the traders, check_invariants() empty"
 	else
 		echo "invariant violations, markets, unpaid, cash: $s" >>"$tmp/err"
 		not_ok "$db: the end state"
