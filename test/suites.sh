@@ -36,6 +36,11 @@ if ! sh test/backup/run.sh; then
 	failed="$failed backup"
 fi
 
+echo "=== upgrade from 0.1: ALTER EXTENSION UPDATE equals a fresh install, and trades"
+if ! sh test/upgrade/run.sh; then
+	failed="$failed upgrade"
+fi
+
 echo "=== pgbench: concurrent cash movements and ids"
 if ! sh test/pgbench/run.sh "$BINDIR"; then
 	failed="$failed pgbench"
