@@ -106,6 +106,8 @@ static const PublicFields public_fields[] = {
 	/* auctions: the market's figures */
 	{"auction", {"number", "executions", "filled", "trimmed", "expired", "ioc_cancelled",
 	 NULL}},
+	/* a failed auction: which market and its SQLSTATE, never the message */
+	{"auction_failed", {"number", "sqlstate", NULL}},
 };
 
 static MemoryContext notify_context = NULL;

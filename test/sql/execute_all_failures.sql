@@ -7,7 +7,9 @@
 -- account.  Before each market's checks fired inside its own
 -- subtransaction, that check fired at COMMIT and took every market with
 -- it.
+SET market.allow_drop = on;   -- the previous file's ledger holds entries
 DROP EXTENSION market CASCADE;
+RESET market.allow_drop;
 CREATE EXTENSION market;
 CREATE ROLE fail_operator IN ROLE market_operator;
 
