@@ -42,15 +42,15 @@ matrix_markdown() {
 	done
 }
 
-# role and account of a column
+# the login role of column $col, in $role
 column_role() {
-	case $1 in
-	admin) echo roles_admin ;;
-	oracle) echo roles_oracle ;;
-	oracle_other) echo roles_oracle2 ;;
-	operator) echo roles_operator ;;
-	trader | trader_other) echo roles_alice ;;
-	nobody) echo roles_nobody ;;
+	case $col in
+	admin) role=roles_admin ;;
+	oracle) role=roles_oracle ;;
+	oracle_other) role=roles_oracle2 ;;
+	operator) role=roles_operator ;;
+	trader | trader_other) role=roles_alice ;;
+	nobody) role=roles_nobody ;;
 	esac
 }
 
@@ -121,7 +121,12 @@ SQL
 	alice=$(awk '$1 == "a" { print $2; exit }' "$ids")
 	bob=$(awk '$1 == "a" { a++; if (a == 2) print $2 }' "$ids")
 
-	# the cells
+	# the cells (few forks per cell: a few hundred of them)
+	while read -r key id o; do
+		eval "m_$key=$id o1_$key=$o"
+	done <<EOF
+$(sed 's/^-/shared/' "$ids" | grep -v '^a ')
+EOF
 	n=0
 	while IFS='|' read -r call fixture sql c1 c2 c3 c4 c5 c6 c7; do
 		call=$(trim "$call")
@@ -131,15 +136,14 @@ SQL
 		for col in $COLUMNS; do
 			expect=$1
 			shift
-			role=$(column_role "$col")
+			column_role
 			if [ "$fixture" = "-" ]; then
-				key=-
+				key=shared
 			else
 				n=$((n + 1))
 				key=$n
 			fi
-			m=$(awk -v k="$key" '$1 == k { print $2; exit }' "$ids")
-			o1=$(awk -v k="$key" '$1 == k { print $3; exit }' "$ids")
+			eval "m=\$m_$key o1=\$o1_$key"
 			acct=$alice owner=roles_alice
 			[ "$col" = trader_other ] && acct=$bob owner=roles_bob
 			# the cells of a row run at once, each on its own market
@@ -165,47 +169,63 @@ EOF
 matrix_cell() {
 	case $sql in
 	read\ *)
-		table=$(echo "$sql" | awk '{ print $2 }')
-		column=$(echo "$sql" | awk '{ print $3 }')
-		if [ "$column" = "-" ]; then
-			q="SELECT count(*), 0 FROM $table"
-		else
+		set -- $sql
+		table=$2 column=$3
+		case $column:$role in
+		-:* | *:roles_oracle | *:roles_oracle2 | *:roles_nobody)
+			q="SELECT count(*), 0 FROM $table" ;;
+		*)
 			# alice's own accounts are the ones she may see: count what
 			# is not one of them (bob's, the system accounts', ...)
 			q="SELECT count(*), count(*) FILTER (WHERE NOT coalesce($column IN (
 			          SELECT id FROM market.accounts WHERE owner = 'roles_alice'::regrole), false))
-			     FROM $table"
-			[ "$role" = roles_oracle ] || [ "$role" = roles_oracle2 ] || [ "$role" = roles_nobody ] &&
-				q="SELECT count(*), 0 FROM $table"
-		fi
+			     FROM $table" ;;
+		esac
 		;;
 	*) q=$sql ;;
 	esac
 	what="$col: $call -> $expect"
-	res=$(echo "$q" | as "$role" -d "$DB" -At -F ' ' -v VERBOSITY=verbose \
-		-v m="$m" -v o1="$o1" -v acct="$acct" -v owner="$owner" 2>&1)
+	# in the background subshell already: no env(1), no pipe
+	unset PGPASSWORD
+	res=$(PGHOST=localhost PGUSER=$role PGPASSFILE=$PGPASSFILE_ROLES \
+		"$PSQL" -X -q -v ON_ERROR_STOP=1 -d "$DB" -At -F ' ' -v VERBOSITY=verbose \
+		-v m="$m" -v o1="$o1" -v acct="$acct" -v owner="$owner" 2>&1 <<EOF
+$q
+EOF
+)
 	rc=$?
-	state=$(echo "$res" | sed -n 's/^.*ERROR:  \([0-9A-Z]\{5\}\): .*$/\1/p' | head -1)
+	state=
+	case $res in
+	*"ERROR:  "[0-9A-Z][0-9A-Z][0-9A-Z][0-9A-Z][0-9A-Z]:*)
+		state=${res#*ERROR:  }
+		state=${state%%:*} ;;
+	esac
 	pgdenied=false
-	echo "$res" | grep -q 'ERROR:  42501: permission denied for \(function\|table\|view\|schema\)' &&
-		pgdenied=true
+	case $res in
+	*"ERROR:  42501: permission denied for "[ftvs]*) pgdenied=true ;;
+	esac
 	hint=false
-	echo "$res" | grep -q '^HINT:  ' && hint=true
+	case $res in
+	*"HINT:  "*) hint=true ;;
+	esac
 	good=false
+	set -f
+	set -- $res
 	case $expect in
 	yes) [ $rc = 0 ] && good=true ;;
 	deny) [ "$state" = 42501 ] && ! $pgdenied && $hint && good=true ;;
 	grant) [ "$state" = 42501 ] && $pgdenied && good=true ;;
 	55000) [ "$state" = 55000 ] && good=true ;;
 	all)
+		# public: some rows; private: rows of other accounts too
 		if [ "$column" = "-" ]; then
-			[ $rc = 0 ] && echo "$res" | awk '$1 > 0 { ok = 1 } END { exit !ok }' && good=true
+			[ $rc = 0 ] && [ "${1:-0}" -gt 0 ] && good=true
 		else
-			[ $rc = 0 ] && echo "$res" | awk '$2 > 0 { ok = 1 } END { exit !ok }' && good=true
+			[ $rc = 0 ] && [ "${2:-0}" -gt 0 ] && good=true
 		fi
 		;;
-	own) [ $rc = 0 ] && echo "$res" | awk '$1 > 0 && $2 == 0 { ok = 1 } END { exit !ok }' && good=true ;;
-	none) [ $rc = 0 ] && echo "$res" | awk '$2 == 0 { ok = 1 } END { exit !ok }' && good=true ;;
+	own) [ $rc = 0 ] && [ "${1:-0}" -gt 0 ] && [ "${2:-1}" = 0 ] && good=true ;;
+	none) [ $rc = 0 ] && [ "${2:-1}" = 0 ] && good=true ;;
 	esac
 	if $good; then
 		echo "PASS $what"
