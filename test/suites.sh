@@ -11,6 +11,9 @@ failed=""
 # pg_cron runs jobs on minute boundaries: schedule now, check at the end.
 cron_started=true
 sh test/cron/run.sh start || cron_started=false
+# traders leave a crossing book for that job (checked before the cron check)
+roles_started=true
+$cron_started && sh test/roles/run.sh start || roles_started=false
 
 echo "=== pg_regress and isolation"
 if ! make -s PG_CONFIG="$PG_CONFIG" installcheck; then
@@ -44,6 +47,14 @@ fi
 echo "=== pgbench: concurrent cash movements and ids"
 if ! sh test/pgbench/run.sh "$BINDIR"; then
 	failed="$failed pgbench"
+fi
+
+echo "=== every workflow as the login role that performs it; the role matrix"
+if ! sh test/roles/run.sh; then
+	failed="$failed roles"
+fi
+if ! $roles_started || ! sh test/roles/run.sh check; then
+	failed="$failed roles-cron"
 fi
 
 echo "=== pg_cron runs the auctions"
