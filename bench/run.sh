@@ -18,5 +18,5 @@ bench/core_bench 100000
 bench/core_bench 1000000
 
 echo "== throughput against pgbench TPC-B, and execute() against the floor"
-pg_virtualenv -t -v 15 -o shared_preload_libraries=market -o max_connections=100 \
+sh mk/virtualenv.sh -o shared_preload_libraries=market -o max_connections=100 \
 	sh -c 'sh bench/pgbench.sh "$0" && sh bench/execute.sh && sh bench/settle.sh' "$($PG_CONFIG --bindir)"

@@ -6,5 +6,5 @@ cd "$(dirname "$0")/.."
 PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
 make -s PG_CONFIG="$PG_CONFIG"
 make -s PG_CONFIG="$PG_CONFIG" install >/dev/null
-pg_virtualenv -t -v 15 -o shared_preload_libraries=market \
+sh mk/virtualenv.sh -o shared_preload_libraries=market \
 	psql -X -q -v ON_ERROR_STOP=1 -f demo/demo.sql

@@ -27,7 +27,7 @@ if ls test/fuzz/crash-* >/dev/null 2>&1; then
 fi
 
 echo "=== server suites (throwaway cluster)"
-pg_virtualenv -t -v 15 \
+sh mk/virtualenv.sh \
 	-o shared_preload_libraries=market,pg_cron \
 	-o cron.database_name=market_cron \
 	-o cron.use_background_workers=on \
