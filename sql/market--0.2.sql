@@ -516,6 +516,14 @@ BEGIN
 				  HINT = 'Give the width in days, hours, minutes or seconds, e.g. ''1 hour'' or ''30 days''.';
 	END IF;
 	IF NOT EXISTS (SELECT FROM market.markets m WHERE m.id = candles.market) THEN
+		IF EXISTS (SELECT FROM market.markets m WHERE m.number = candles.market) THEN
+			RAISE EXCEPTION 'market % does not exist', candles.market
+				USING ERRCODE = 'no_data_found',
+					  DETAIL = format('Market ids are snowflakes; %s is the number of a market, not its id.',
+									  candles.market),
+					  HINT = format('Pass market.market_id(%s) to name market number %s.',
+									candles.market, candles.market);
+		END IF;
 		RAISE EXCEPTION 'market % does not exist', candles.market
 			USING ERRCODE = 'no_data_found';
 	END IF;

@@ -133,6 +133,8 @@ typedef struct MarketRow
 
 extern bool market_read(int64 market, MarketRow *row);
 extern MarketRow market_fetch(int64 market);
+extern void market_not_found(int64 market) pg_attribute_noreturn();
+extern void market_outcome_not_found(int64 outcome, int64 market) pg_attribute_noreturn();
 extern bool market_past_close(const MarketRow *row);
 extern const char *market_effective_state(const MarketRow *row);
 extern void market_require_trading(const MarketRow *row);

@@ -142,6 +142,80 @@ market_read(int64 market, MarketRow *row)
 	return true;
 }
 
+/*
+ * Markets and outcomes have snowflake ids and small numbers, and a number
+ * passed where an id goes is the commonest mistake.  When no market has
+ * the id but one has that number, the hint says so and shows the call
+ * that gives the id.  Inside an SPI connection.
+ */
+static int64
+market_numbered(int64 number)
+{
+	Datum		values[1];
+	bool		isnull;
+
+	if (number < 1 || number > PG_INT32_MAX)
+		return 0;
+	values[0] = Int32GetDatum((int32) number);
+	if (market_exec(&market_by_number, values, NULL, SPI_OK_SELECT) != 1)
+		return 0;
+	return market_get_int64(0, 1, &isnull);
+}
+
+/* P0002 for a market id that names no market (see market_numbered). */
+void
+market_not_found(int64 market)
+{
+	if (market_numbered(market) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("market " INT64_FORMAT " does not exist", market),
+				 errdetail("Market ids are snowflakes; " INT64_FORMAT " is the number of a market, not its id.",
+						   market),
+				 errhint("Pass market.market_id(" INT64_FORMAT ") to name market number " INT64_FORMAT ".",
+						 market, market)));
+	ereport(ERROR,
+			(errcode(ERRCODE_NO_DATA_FOUND),
+			 errmsg("market " INT64_FORMAT " does not exist", market)));
+}
+
+/*
+ * P0002 for an outcome id that names no outcome.  market is the market
+ * the call is about, or 0 if the call does not say: then any market with
+ * an outcome of that number makes the hint.
+ */
+void
+market_outcome_not_found(int64 outcome, int64 market)
+{
+	Datum		values[2];
+
+	if (outcome >= 1 && outcome <= MARKET_MAX_OUTCOMES && market != 0)
+	{
+		values[0] = Int64GetDatum(market);
+		values[1] = Int32GetDatum((int32) outcome);
+		if (market_exec(&outcome_by_number, values, NULL, SPI_OK_SELECT) == 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_NO_DATA_FOUND),
+					 errmsg("outcome " INT64_FORMAT " does not exist", outcome),
+					 errdetail("Outcome ids are snowflakes; " INT64_FORMAT " is the number of an outcome, not its id.",
+							   outcome),
+					 errhint("Pass market.outcome_id(" INT64_FORMAT ", " INT64_FORMAT ") to name outcome number " INT64_FORMAT ".",
+							 market, outcome, outcome)));
+	}
+	else if (outcome >= 1 && outcome <= MARKET_MAX_OUTCOMES)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("outcome " INT64_FORMAT " does not exist", outcome),
+				 errdetail("Outcome ids are snowflakes; " INT64_FORMAT " looks like the number of an outcome, not its id.",
+						   outcome),
+				 errhint("Pass market.outcome_id(market, " INT64_FORMAT "), with the market's id, to name outcome number " INT64_FORMAT ".",
+						 outcome, outcome)));
+	ereport(ERROR,
+			(errcode(ERRCODE_NO_DATA_FOUND),
+			 errmsg("outcome " INT64_FORMAT " does not exist", outcome),
+			 errhint("Look the outcome up with market.outcome_id(market, number).")));
+}
+
 /* Read a market row; raises P0002 if there is none. */
 MarketRow
 market_fetch(int64 market)
@@ -149,9 +223,7 @@ market_fetch(int64 market)
 	MarketRow	row;
 
 	if (!market_read(market, &row))
-		ereport(ERROR,
-				(errcode(ERRCODE_NO_DATA_FOUND),
-				 errmsg("market " INT64_FORMAT " does not exist", market)));
+		market_not_found(market);
 	return row;
 }
 
@@ -635,9 +707,15 @@ market_outcome_id(PG_FUNCTION_ARGS)
 						MARKET_ROLE_ORACLE, "look up outcomes");
 	SPI_connect();
 	if (market_exec(&outcome_by_number, values, NULL, SPI_OK_SELECT) != 1)
+	{
+		MarketRow	row;
+
+		if (!market_read(market, &row))
+			market_not_found(market);
 		ereport(ERROR,
 				(errcode(ERRCODE_NO_DATA_FOUND),
-				 errmsg("market " INT64_FORMAT " has no outcome %d", market, number)));
+				 errmsg("market %d has no outcome %d", row.number, number)));
+	}
 	id = market_get_int64(0, 1, &isnull);
 	SPI_finish();
 	PG_RETURN_INT64(id);

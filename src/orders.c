@@ -349,9 +349,7 @@ place(OrderRequest *r, bool replace)
 
 	values[0] = Int64GetDatum(r->outcome);
 	if (market_exec(&outcome_market, values, NULL, SPI_OK_SELECT) != 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_NO_DATA_FOUND),
-				 errmsg("outcome " INT64_FORMAT " does not exist", r->outcome)));
+		market_outcome_not_found(r->outcome, 0);
 	market = market_get_int64(0, 1, &isnull);
 	outcome_number = DatumGetInt32(market_get_datum(0, 2, &isnull));
 

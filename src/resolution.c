@@ -280,10 +280,7 @@ market_resolve_outcome(PG_FUNCTION_ARGS)
 		Datum		values[1] = {Int64GetDatum(outcome)};
 
 		if (market_exec(&outcome_exists, values, NULL, SPI_OK_SELECT) == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_NO_DATA_FOUND),
-					 errmsg("outcome " INT64_FORMAT " does not exist", outcome),
-					 errhint("Look the outcome up with market.outcome_id(market, number).")));
+			market_outcome_not_found(outcome, m.id);
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("outcome " INT64_FORMAT " is not an outcome of market %d", outcome, m.number)));

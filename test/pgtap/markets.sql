@@ -89,7 +89,8 @@ SELECT is((SELECT max(number) FROM market.markets) - (SELECT min(number) FROM ma
 
 ---------------------------------------------------------------- lookups
 SELECT throws_ok(format('SELECT market.outcome_id(%s, 3)', :m),
-	'P0002', format('market %s has no outcome 3', :m), 'outcome_id: no such outcome');
+	'P0002', format('market %s has no outcome 3', (SELECT number FROM market.markets WHERE id = :m)),
+	'outcome_id: no such outcome (the message names the market by number, as every message does)');
 SELECT throws_ok('SELECT market.market_id(99999)',
 	'P0002', 'there is no market number 99999', 'market_id: no such market');
 
