@@ -29,6 +29,20 @@ ALTER FUNCTION market_internal.holding_check() SET search_path = pg_catalog, pg_
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA market_internal FROM PUBLIC;
 
 ------------------------------------------------------------------------------
+-- Refuse to update without preloading: the library must be in
+-- shared_preload_libraries, or every id (and so every write) fails later.
+-- The check is whether the shared memory was set up at server start; it
+-- raises 55000 with a hint naming the configuration file.  The function
+-- serves the install and update scripts only and is dropped again.
+------------------------------------------------------------------------------
+
+CREATE FUNCTION market_internal.require_preload() RETURNS void
+	AS 'MODULE_PATHNAME', 'market_require_preload_sql'
+	LANGUAGE C VOLATILE SET search_path = pg_catalog, pg_temp;
+SELECT market_internal.require_preload();
+DROP FUNCTION market_internal.require_preload();
+
+------------------------------------------------------------------------------
 -- candles() refuses a bad width (zero, negative, months or years, more than
 -- 366 days) with 22023 and a missing market with P0002, in its own words,
 -- instead of date_bin's error or an empty result.

@@ -34,6 +34,20 @@ COMMENT ON SCHEMA market_internal IS
 	'internals of the market extension (trigger functions); not an API';
 
 ------------------------------------------------------------------------------
+-- Refuse to install without preloading: the library must be in
+-- shared_preload_libraries, or every id (and so every write) fails later.
+-- The check is whether the shared memory was set up at server start; it
+-- raises 55000 with a hint naming the configuration file.  The function
+-- serves this script only and is dropped again.
+------------------------------------------------------------------------------
+
+CREATE FUNCTION market_internal.require_preload() RETURNS void
+	AS 'MODULE_PATHNAME', 'market_require_preload_sql'
+	LANGUAGE C VOLATILE SET search_path = pg_catalog, pg_temp;
+SELECT market_internal.require_preload();
+DROP FUNCTION market_internal.require_preload();
+
+------------------------------------------------------------------------------
 -- Identifiers
 ------------------------------------------------------------------------------
 

@@ -4,9 +4,10 @@
  *
  * market must be loaded through shared_preload_libraries: the snowflake
  * generator keeps one word of shared memory so that ids are unique across
- * every backend of the server.  Loaded any other way the functions still
- * load, but the first id requested raises an error that says how to fix
- * the configuration.
+ * every backend of the server.  Loaded any other way, CREATE EXTENSION
+ * market and ALTER EXTENSION market UPDATE refuse (since 0.2), and in a
+ * database still at 0.1 the first id requested raises the same error,
+ * which says how to fix the configuration (market_require_preload).
  *
  * GUCs:
  *	  market.node_id (0-1023, sighup)  the node part of every snowflake id;

@@ -48,6 +48,7 @@ extern void market_drop_guard_init(void);
 /* snowflake.c */
 extern int64 market_snowflake_next(void);
 extern void market_snowflake_shmem_init(void);
+extern void market_require_preload(void);
 
 /* money.c */
 extern int64 market_numeric_to_micros(Numeric num, const char *what,

@@ -21,12 +21,15 @@
  */
 #include "postgres.h"
 
+#include "catalog/pg_authid_d.h"
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "port/atomics.h"
 #include "storage/ipc.h"
 #include "storage/lwlock.h"
 #include "storage/shmem.h"
+#include "utils/acl.h"
+#include "utils/guc.h"
 #include "utils/timestamp.h"
 
 #include "market.h"
@@ -79,6 +82,51 @@ market_snowflake_shmem_init(void)
 }
 
 /*
+ * Raise 55000 unless the library was preloaded, that is unless the
+ * shared memory was set up at server start (the hooks above are installed
+ * only while shared_preload_libraries load).  The hint names the
+ * configuration file to edit: its path (the setting config_file) when the
+ * user may read it, a superuser or a member of pg_read_all_settings, else
+ * just postgresql.conf.  The user is the one outside any SECURITY DEFINER
+ * function, so that an API function owned by a superuser does not show
+ * the path to whoever calls it.
+ */
+void
+market_require_preload(void)
+{
+	Oid			user = GetOuterUserId();
+	const char *config_file = NULL;
+
+	if (snowflake_shared != NULL)
+		return;
+
+	if (superuser_arg(user) ||
+		has_privs_of_role(user, ROLE_PG_READ_ALL_SETTINGS))
+		config_file = GetConfigOption("config_file", true, false);
+
+	ereport(ERROR,
+			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+			 errmsg("market must be loaded via shared_preload_libraries"),
+			 errdetail("Snowflake ids need shared memory that is set up at server start."),
+			 errhint("Add market to shared_preload_libraries in %s and restart the server.",
+					 config_file ? config_file : "postgresql.conf")));
+}
+
+/*
+ * market_internal.require_preload() -> void
+ *	  Called by the install and update scripts of 0.2 and later, so that
+ *	  CREATE EXTENSION and ALTER EXTENSION UPDATE refuse on a server that
+ *	  did not preload the library.  The scripts drop it again.
+ */
+PG_FUNCTION_INFO_V1(market_require_preload_sql);
+Datum
+market_require_preload_sql(PG_FUNCTION_ARGS)
+{
+	market_require_preload();
+	PG_RETURN_VOID();
+}
+
+/*
  * Take the next id.  Raises 55000 if the library was not preloaded.
  */
 int64
@@ -88,12 +136,7 @@ market_snowflake_next(void)
 	uint64		old;
 	uint64		new;
 
-	if (snowflake_shared == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("market must be loaded via shared_preload_libraries"),
-				 errdetail("Snowflake ids need shared memory that is set up at server start."),
-				 errhint("Add market to shared_preload_libraries in postgresql.conf and restart the server.")));
+	market_require_preload();
 
 	now_ms = GetCurrentTimestamp() / 1000 + PG_EPOCH_UNIX_MS -
 		SNOWFLAKE_EPOCH_UNIX_MS;

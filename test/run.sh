@@ -1,6 +1,7 @@
 #!/bin/sh
 # make test: build, install, then run every suite against a throwaway
-# PostgreSQL 15 cluster (pg_virtualenv), with market preloaded.
+# PostgreSQL 15 cluster (pg_virtualenv), with market preloaded; and, in a
+# second one without it, check that CREATE EXTENSION market refuses.
 # Exits non-zero if anything fails.
 set -eu
 cd "$(dirname "$0")/.."
@@ -26,6 +27,10 @@ if ls test/fuzz/crash-* >/dev/null 2>&1; then
 	exit 1
 fi
 
+echo "=== without preloading: CREATE EXTENSION refuses (a second throwaway cluster)"
+preload=ok
+sh mk/virtualenv.sh sh test/preload/run.sh || preload=failed
+
 echo "=== server suites (throwaway cluster)"
 sh mk/virtualenv.sh \
 	-o shared_preload_libraries=market,pg_cron \
@@ -34,3 +39,4 @@ sh mk/virtualenv.sh \
 	-o max_connections=60 \
 	-o market.node_id=7 \
 	sh test/suites.sh
+[ $preload = ok ] || { echo "FAILED: preload (test/preload/run.sh)"; exit 1; }
