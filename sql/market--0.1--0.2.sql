@@ -99,3 +99,133 @@ BEGIN
 	 ORDER BY 1, 2;
 END
 $$;
+
+------------------------------------------------------------------------------
+-- Charts for psql: a book's depth and an outcome's price, drawn in text.
+-- Public market data, like order_book and candles: no account is shown.
+------------------------------------------------------------------------------
+
+-- The depth chart of a market's book: per outcome, its asks from the
+-- highest price down to the best, then its bids from the best down; each
+-- level with its quantity, the cumulative quantity from the best price
+-- outward, and a bar of that depth scaled to the deepest side of the book.
+CREATE FUNCTION market.depth_chart(market bigint, width int DEFAULT 30)
+	RETURNS TABLE (outcome int, label text, side text, price numeric,
+				   quantity numeric, depth numeric, bar text)
+	LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+	AS $$
+BEGIN
+	IF depth_chart.market IS NULL OR depth_chart.width IS NULL THEN
+		RAISE EXCEPTION '% must not be null',
+			CASE WHEN depth_chart.market IS NULL THEN 'market' ELSE 'width' END
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF depth_chart.width NOT BETWEEN 1 AND 200 THEN
+		RAISE EXCEPTION 'width must be between 1 and 200 characters'
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = format('The width given was %s.', depth_chart.width);
+	END IF;
+	IF NOT EXISTS (SELECT FROM market.markets m WHERE m.id = depth_chart.market) THEN
+		IF EXISTS (SELECT FROM market.markets m WHERE m.number = depth_chart.market) THEN
+			RAISE EXCEPTION 'market % does not exist', depth_chart.market
+				USING ERRCODE = 'no_data_found',
+					  DETAIL = format('Market ids are snowflakes; %s is the number of a market, not its id.',
+									  depth_chart.market),
+					  HINT = format('Pass market.market_id(%s) to name market number %s.',
+									depth_chart.market, depth_chart.market);
+		END IF;
+		RAISE EXCEPTION 'market % does not exist', depth_chart.market
+			USING ERRCODE = 'no_data_found';
+	END IF;
+	RETURN QUERY
+	WITH levels AS (
+		SELECT oc.number, oc.label AS outcome_label, o.side AS level_side, o.price AS level_price,
+			   sum(o.quantity) AS level_quantity
+		  FROM market.orders o
+		  JOIN market.outcomes oc ON oc.id = o.outcome
+		 WHERE o.market = depth_chart.market AND o.status = 'open'
+		 GROUP BY oc.number, oc.label, o.side, o.price),
+	cumulative AS (
+		SELECT l.*,
+			   sum(l.level_quantity) OVER (
+					PARTITION BY l.number, l.level_side
+					ORDER BY CASE WHEN l.level_side = 'sell' THEN l.level_price
+								  ELSE -l.level_price END) AS level_depth
+		  FROM levels l)
+	SELECT c.number, c.outcome_label,
+		   CASE WHEN c.level_side = 'sell' THEN 'ask' ELSE 'bid' END,
+		   c.level_price * 0.000001, c.level_quantity * 0.000001, c.level_depth * 0.000001,
+		   repeat(CASE WHEN c.level_side = 'sell' THEN '░' ELSE '█' END,
+				  greatest(1, round(c.level_depth * depth_chart.width
+									/ max(c.level_depth) OVER ())::int))
+	  FROM cumulative c
+	 ORDER BY c.number, c.level_side DESC, c.level_price DESC;
+END
+$$;
+COMMENT ON FUNCTION market.depth_chart(bigint, int) IS
+	'the book drawn in text: per outcome, asks then bids by price, with each level''s quantity, the cumulative depth and a bar';
+
+-- A sparkline of an outcome's price: its last trade price per interval
+-- (the close of its candle, carried through intervals without trades), the
+-- latest points intervals, one block per interval, its height the price
+-- on the whole scale from 0 to 1 (a probability, not stretched to fit).
+CREATE FUNCTION market.sparkline(market bigint, outcome int,
+		width interval DEFAULT '1 hour', points int DEFAULT 60)
+	RETURNS text
+	LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	blocks CONSTANT text[] := ARRAY['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+	buckets timestamptz[];
+	closes numeric[];
+	line text := '';
+	close numeric;
+	i int := 1;
+	t timestamptz;
+BEGIN
+	IF sparkline.outcome IS NULL OR sparkline.points IS NULL THEN
+		RAISE EXCEPTION '% must not be null',
+			CASE WHEN sparkline.outcome IS NULL THEN 'outcome' ELSE 'points' END
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF sparkline.points NOT BETWEEN 1 AND 500 THEN
+		RAISE EXCEPTION 'points must be between 1 and 500'
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = format('The number given was %s.', sparkline.points);
+	END IF;
+	-- candles checks the market and the width, with its own errors
+	SELECT array_agg(c.bucket ORDER BY c.bucket), array_agg(c.close ORDER BY c.bucket)
+	  INTO buckets, closes
+	  FROM market.candles(sparkline.market, sparkline.width) c
+	 WHERE c.outcome = sparkline.outcome;
+	IF NOT EXISTS (SELECT FROM market.outcomes o
+					WHERE o.market = sparkline.market AND o.number = sparkline.outcome) THEN
+		RAISE EXCEPTION 'market % has no outcome %',
+			(SELECT m.number FROM market.markets m WHERE m.id = sparkline.market), sparkline.outcome
+			USING ERRCODE = 'no_data_found',
+				  HINT = 'The outcome is its number in the market: 1, 2, ...';
+	END IF;
+	IF buckets IS NULL THEN
+		RETURN '';
+	END IF;
+	-- every interval from the first trade's to the last's; one without
+	-- trades keeps the price before it
+	FOR t IN SELECT generate_series(buckets[1], buckets[cardinality(buckets)], sparkline.width)
+	LOOP
+		IF i <= cardinality(buckets) AND buckets[i] = t THEN
+			close := closes[i];
+			i := i + 1;
+		END IF;
+		line := line || blocks[1 + least(7, floor(close * 8)::int)];
+	END LOOP;
+	RETURN right(line, sparkline.points);
+END
+$$;
+COMMENT ON FUNCTION market.sparkline(bigint, int, interval, int) IS
+	'an outcome''s last trade price per interval as a line of blocks from ▁ (0) to █ (1), for psql';
+
+REVOKE ALL ON FUNCTION market.depth_chart(bigint, int),
+					   market.sparkline(bigint, int, interval, int) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION market.depth_chart(bigint, int),
+						  market.sparkline(bigint, int, interval, int)
+	TO market_admin, market_operator, market_trader, market_oracle;
