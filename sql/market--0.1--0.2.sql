@@ -229,3 +229,19 @@ REVOKE ALL ON FUNCTION market.depth_chart(bigint, int),
 GRANT EXECUTE ON FUNCTION market.depth_chart(bigint, int),
 						  market.sparkline(bigint, int, interval, int)
 	TO market_admin, market_operator, market_trader, market_oracle;
+
+------------------------------------------------------------------------------
+-- Bulk cancel: cancel_orders(account) cancels an account's open orders in
+-- every market, cancel_orders(account, market) in one, and
+-- cancel_orders(market => m) a market's whole book (admins and operators).
+------------------------------------------------------------------------------
+
+CREATE FUNCTION market.cancel_orders(account bigint DEFAULT NULL, market bigint DEFAULT NULL)
+	RETURNS int
+	AS 'MODULE_PATHNAME', 'market_cancel_orders'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION market.cancel_orders(bigint, bigint) IS
+	'Bulk cancel: an account''s open orders in every market (or in one), or a market''s whole book (market => m, admins and operators); returns how many were cancelled';
+REVOKE ALL ON FUNCTION market.cancel_orders(bigint, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION market.cancel_orders(bigint, bigint)
+	TO market_admin, market_operator, market_trader;

@@ -567,6 +567,13 @@ CREATE FUNCTION market.cancel_order(account bigint, market bigint) RETURNS numer
 	AS 'MODULE_PATHNAME', 'market_cancel_order'
 	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
 
+CREATE FUNCTION market.cancel_orders(account bigint DEFAULT NULL, market bigint DEFAULT NULL)
+	RETURNS int
+	AS 'MODULE_PATHNAME', 'market_cancel_orders'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION market.cancel_orders(bigint, bigint) IS
+	'Bulk cancel: an account''s open orders in every market (or in one), or a market''s whole book (market => m, admins and operators); returns how many were cancelled';
+
 ------------------------------------------------------------------------------
 -- Read models
 ------------------------------------------------------------------------------
@@ -945,6 +952,8 @@ GRANT EXECUTE ON FUNCTION market.place_order(bigint, bigint, text, numeric, nume
 		timestamptz, numeric, text),
 						  market.cancel_order(bigint, bigint)
 	TO market_operator, market_trader;
+GRANT EXECUTE ON FUNCTION market.cancel_orders(bigint, bigint)
+	TO market_admin, market_operator, market_trader;
 GRANT EXECUTE ON FUNCTION market.execute(bigint), market.execute_all()
 	TO market_admin, market_operator;
 GRANT EXECUTE ON FUNCTION market.resolve(bigint, bigint), market.resolve(bigint, numeric[]),

@@ -909,9 +909,9 @@ auction(const MarketRow *m, Tuplestorestate *out, TupleDesc outdesc, bool nowait
 	MemoryContextDelete(cxt);
 
 	/* their owners were locked with the participants */
-	cancelled_expired = market_cancel_orders(m, "expired", MARKET_CANCEL_EXPIRED,
-											 nowait, au.asof);
-	cancelled_ioc = market_cancel_orders(m, "ioc", MARKET_CANCEL_IOC, nowait, au.asof);
+	cancelled_expired = market_cancel_book(m, "expired", MARKET_CANCEL_EXPIRED,
+										   nowait, au.asof);
+	cancelled_ioc = market_cancel_book(m, "ioc", MARKET_CANCEL_IOC, nowait, au.asof);
 
 	if (made > 0 || cancelled_expired > 0 || cancelled_ioc > 0)
 	{

@@ -155,8 +155,8 @@ typedef enum MarketCancel
 	MARKET_CANCEL_IOC			/* ioc orders (after an auction) */
 } MarketCancel;
 
-extern int	market_cancel_orders(const MarketRow *m, const char *reason, MarketCancel which,
-								 bool nowait, TimestampTz asof);
+extern int	market_cancel_book(const MarketRow *m, const char *reason, MarketCancel which,
+							   bool nowait, TimestampTz asof);
 
 /* execute.c */
 extern void market_auction(const MarketRow *m);

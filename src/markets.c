@@ -298,7 +298,7 @@ catch_up(MarketRow *row, bool nowait)
 {
 	if (strcmp(market_effective_state(row), row->state) == 0)
 		return;
-	market_cancel_orders(row, "market closed", MARKET_CANCEL_ALL, nowait, 0);
+	market_cancel_book(row, "market closed", MARKET_CANCEL_ALL, nowait, 0);
 	market_write_state(row, "closed", "market_closed", "close_at");
 }
 
@@ -360,7 +360,7 @@ transition(FunctionCallInfo fcinfo, const char *verb, const char *const *from,
 						market_effective_state(&row))));
 
 	if (strcmp(to, "closed") == 0)
-		market_cancel_orders(&row, "market closed", MARKET_CANCEL_ALL, false, 0);
+		market_cancel_book(&row, "market closed", MARKET_CANCEL_ALL, false, 0);
 	market_write_state(&row, to, event, NULL);
 	market_unbound_waits(bound);
 	SPI_finish();

@@ -1,7 +1,8 @@
 /*
  * orders.c
  *	  Limit orders and their escrow: place_order, replace_order,
- *	  cancel_order, and the set-based cancellation of a market's book.
+ *	  cancel_order, cancel_orders (bulk), and the set-based cancellation
+ *	  of a market's book that auctions and changes of state use.
  *
  * Escrow (SPEC section 6) is reserved at placement and kept, at every
  * commit, equal to the account's locked cash:
@@ -25,12 +26,21 @@
  * both spend the same available cash).  The market row is read against the
  * latest committed state after the market lock is granted.  Holdings are
  * changed only by auctions and settlement, which the market lock excludes.
+ *
+ * cancel_orders(account) touches every market the account has orders in.
+ * It takes their market locks (MARKET_LOCK_TRADE) in market id order before
+ * the account row, as an auction takes its market's lock before the rows
+ * of its participants; the other way round, it and an auction would each
+ * hold what the other waits for.  cancel_orders(market => m) is an
+ * operational call on a whole book: the freeze lock, then the book's
+ * account rows in id order, as closing a market does.
  */
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
@@ -107,6 +117,46 @@ static MarketStatement add_locked = {
 	2, {INT8OID, INT8OID}
 };
 
+
+/* An account's kind and owner, read before any lock is taken. */
+static MarketStatement account_owner = {
+	"SELECT kind, owner::pg_catalog.oid FROM market.accounts WHERE id = $1",
+	1, {INT8OID}
+};
+
+/* The markets an account has open orders in, in id order. */
+static MarketStatement markets_of_account = {
+	"SELECT DISTINCT market FROM market.orders"
+	" WHERE account = $1 AND status = 'open' ORDER BY market",
+	1, {INT8OID}
+};
+
+/*
+ * Cancel an account's open orders in the markets $2, release their escrow
+ * and write one order_cancelled event each, as cancel_order does.
+ */
+static MarketStatement cancel_account_orders = {
+	"WITH cancelled AS ("
+	"  UPDATE market.orders o SET status = 'cancelled', cancel_reason = 'cancelled', escrow = 0,"
+	"         closed_at = pg_catalog.now()"
+	"    FROM (SELECT id, escrow FROM market.orders"
+	"           WHERE account = $1 AND status = 'open'"
+	"             AND market OPERATOR(pg_catalog.=) ANY ($2)) old"
+	"   WHERE o.id = old.id"
+	"  RETURNING o.id, o.market, old.escrow AS released),"
+	" unlocked AS ("
+	"  UPDATE market.accounts a SET locked = a.locked - r.released"
+	"    FROM (SELECT pg_catalog.sum(released)::pg_catalog.int8 AS released"
+	"            FROM cancelled) r"
+	"   WHERE a.id = $1 AND r.released > 0)"
+	" INSERT INTO market.events (id, name, market, account, payload)"
+	" SELECT market.snowflake(), 'order_cancelled', c.market, $1,"
+	"        pg_catalog.jsonb_build_object('order', c.id::pg_catalog.text, 'reason', 'cancelled',"
+	"                                      'released', c.released * 0.000001)"
+	"   FROM cancelled c ORDER BY c.market, c.id"
+	" RETURNING id, name, market, payload::pg_catalog.text",
+	2, {INT8OID, INT8ARRAYOID}
+};
 
 /* $3: 'all' open orders, or only 'expired' gtd ones, or only 'ioc' ones */
 static MarketStatement cancel_book = {
@@ -563,8 +613,8 @@ market_cancel_order(PG_FUNCTION_ARGS)
  * Returns the number cancelled.
  */
 int
-market_cancel_orders(const MarketRow *m, const char *reason, MarketCancel which,
-					 bool nowait, TimestampTz asof)
+market_cancel_book(const MarketRow *m, const char *reason, MarketCancel which,
+				   bool nowait, TimestampTz asof)
 {
 	int64		market = m->id;
 	static const char *const which_names[] = {"all", "expired", "ioc"};
@@ -583,4 +633,234 @@ market_cancel_orders(const MarketRow *m, const char *reason, MarketCancel which,
 	n = market_exec(&cancel_book, values, NULL, SPI_OK_INSERT_RETURNING);
 	market_notify_rows();
 	return (int) n;
+}
+
+/* May orders of the market be cancelled now (SPEC section 5)? */
+static bool
+cancellable(const MarketRow *m)
+{
+	const char *state = market_effective_state(m);
+
+	return strcmp(state, "active") == 0 || strcmp(state, "paused") == 0 ||
+		strcmp(state, "closed") == 0;
+}
+
+static bool
+contains(const int64 *ids, int n, int64 id)
+{
+	for (int i = 0; i < n; i++)
+		if (ids[i] == id)
+			return true;
+	return false;
+}
+
+/*
+ * Cancel an account's open orders: in one market (one_market), or in every
+ * market.  The caller is connected to SPI.  Returns the number cancelled.
+ *
+ * Locks: the market locks (MARKET_LOCK_TRADE) of the markets the account
+ * has open orders in, in id order, then the account row.  The list is read
+ * again after each round of locks until it has nothing new, since an order
+ * may be placed in another market meanwhile.  Once the account row is
+ * locked no order of the account can be placed; one placed in the instant
+ * between the last read and that lock is in a market whose lock is not
+ * held, and waiting for it now, holding the row, could deadlock with an
+ * auction there: it is taken only if free, else the call fails with 55P03
+ * and can be retried.
+ */
+static int
+cancel_of_account(int64 account, bool one_market, int64 only_market)
+{
+	Datum		values[2];
+	bool		isnull;
+	char	   *kind;
+	Datum		owner;
+	int64	   *locked;
+	int			nlocked = 0;
+	int			capacity = 8;
+	Datum	   *allowed;
+	int			nallowed = 0;
+	uint64		n;
+
+	/* refuse before taking any lock */
+	values[0] = Int64GetDatum(account);
+	if (market_exec(&account_owner, values, NULL, SPI_OK_SELECT) != 1)
+		market_account_not_found(account);
+	kind = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	owner = market_get_datum(0, 2, &isnull);
+	if (strcmp(kind, "user") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("account " INT64_FORMAT " is a system account", account),
+				 errdetail("System accounts do not trade.")));
+	market_require_account(account, isnull ? InvalidOid : DatumGetObjectId(owner),
+						   true, "cancel orders");
+
+	locked = palloc(capacity * sizeof(int64));
+	if (one_market)
+	{
+		market_lock(only_market, MARKET_LOCK_TRADE);
+		locked[nlocked++] = only_market;
+	}
+	else
+	{
+		for (;;)
+		{
+			int64	   *fresh;
+			int			nfresh = 0;
+
+			n = market_exec(&markets_of_account, values, NULL, SPI_OK_SELECT);
+			fresh = palloc((n + 1) * sizeof(int64));
+			for (uint64 i = 0; i < n; i++)
+			{
+				int64		market = market_get_int64(i, 1, &isnull);
+
+				if (!contains(locked, nlocked, market))
+					fresh[nfresh++] = market;
+			}
+			if (nfresh == 0)
+				break;
+			/* in id order (the query sorts), after SPI_tuptable is copied */
+			for (int i = 0; i < nfresh; i++)
+			{
+				market_lock(fresh[i], MARKET_LOCK_TRADE);
+				if (nlocked == capacity)
+				{
+					capacity *= 2;
+					locked = repalloc(locked, capacity * sizeof(int64));
+				}
+				locked[nlocked++] = fresh[i];
+			}
+		}
+	}
+
+	lock_trader_account(account, 0, "cancel orders");
+
+	if (!one_market)
+	{
+		int64	   *late;
+		int			nlate = 0;
+
+		n = market_exec(&markets_of_account, values, NULL, SPI_OK_SELECT);
+		late = palloc((n + 1) * sizeof(int64));
+		for (uint64 i = 0; i < n; i++)
+		{
+			int64		market = market_get_int64(i, 1, &isnull);
+
+			if (!contains(locked, nlocked, market))
+				late[nlate++] = market;
+		}
+		for (int i = 0; i < nlate; i++)
+		{
+			MarketRow	m;
+
+			if (!market_try_lock(late[i], MARKET_LOCK_TRADE))
+				ereport(ERROR,
+						(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
+						 errmsg("market %d is busy",
+								market_read(late[i], &m) ? m.number : 0),
+						 errdetail("An order of account " INT64_FORMAT " was placed in it while "
+								   "cancel_orders ran, and an auction or a change of state "
+								   "holds the market now.", account),
+						 errhint("Retry cancel_orders.")));
+			if (nlocked == capacity)
+			{
+				capacity *= 2;
+				locked = repalloc(locked, capacity * sizeof(int64));
+			}
+			locked[nlocked++] = late[i];
+		}
+	}
+
+	/* the markets whose state lets orders be cancelled */
+	allowed = palloc((nlocked + 1) * sizeof(Datum));
+	for (int i = 0; i < nlocked; i++)
+	{
+		MarketRow	m;
+
+		if (one_market)
+			m = market_fetch(locked[i]);
+		else if (!market_read(locked[i], &m))
+			continue;
+		if (cancellable(&m))
+			allowed[nallowed++] = Int64GetDatum(locked[i]);
+	}
+	if (nallowed == 0)
+		return 0;
+
+	values[0] = Int64GetDatum(account);
+	values[1] = PointerGetDatum(construct_array(allowed, nallowed, INT8OID,
+												sizeof(int64), FLOAT8PASSBYVAL,
+												TYPALIGN_DOUBLE));
+	n = market_exec(&cancel_account_orders, values, NULL, SPI_OK_INSERT_RETURNING);
+	market_notify_rows();
+	return (int) n;
+}
+
+/*
+ * Cancel a market's whole book.  Admins and operators.  The caller is
+ * connected to SPI.  Returns the number cancelled.
+ */
+static int
+cancel_of_market(int64 market)
+{
+	MarketRow	m;
+	int			n = 0;
+	int			bound;
+
+	bound = market_bound_waits();
+	market_lock(market, MARKET_LOCK_FREEZE);
+	m = market_fetch(market);
+	if (cancellable(&m))
+		n = market_cancel_book(&m, "book cancelled", MARKET_CANCEL_ALL, false, 0);
+	market_unbound_waits(bound);
+	return n;
+}
+
+/*
+ * market.cancel_orders(account bigint DEFAULT NULL, market bigint DEFAULT NULL) -> int
+ *	  cancel_orders(account): the account's open orders in every market;
+ *	  cancel_orders(account, market): its order in that market;
+ *	  operators, and traders for their own accounts.
+ *	  cancel_orders(market => m): the market's whole book; admins and
+ *	  operators.
+ *	  Returns the number of orders cancelled: 0 when there is nothing to
+ *	  cancel, so a repeated call is harmless.  Orders are cancelled only
+ *	  while their market is active, paused or closed (a market that left
+ *	  trading for good has none open).  Escrow is released and each order
+ *	  gets an order_cancelled event, as cancel_order does; the reason is
+ *	  "cancelled", or "book cancelled" for a whole book.
+ */
+PG_FUNCTION_INFO_V1(market_cancel_orders);
+Datum
+market_cancel_orders(PG_FUNCTION_ARGS)
+{
+	int			n;
+
+	if (PG_ARGISNULL(0) && PG_ARGISNULL(1))
+	{
+		market_require_role(MARKET_ROLE_ADMIN | MARKET_ROLE_OPERATOR | MARKET_ROLE_TRADER,
+							"cancel orders");
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("account and market must not both be null"),
+				 errhint("Give an account to cancel its orders, a market to cancel its book, "
+						 "or both.")));
+	}
+	if (PG_ARGISNULL(0))
+	{
+		market_require_role(MARKET_ROLE_ADMIN | MARKET_ROLE_OPERATOR,
+							"cancel a market's book");
+		SPI_connect();
+		n = cancel_of_market(PG_GETARG_INT64(1));
+	}
+	else
+	{
+		market_require_role(MARKET_ROLE_OPERATOR | MARKET_ROLE_TRADER, "cancel orders");
+		SPI_connect();
+		n = cancel_of_account(PG_GETARG_INT64(0), !PG_ARGISNULL(1),
+							  PG_ARGISNULL(1) ? 0 : PG_GETARG_INT64(1));
+	}
+	SPI_finish();
+	PG_RETURN_INT32(n);
 }

@@ -238,7 +238,7 @@ record(MarketRow *m, int64 *payouts, int32 n)
 
 	for (i = 0; i < n; i++)
 		elems[i] = Int64GetDatum(payouts[i]);
-	market_cancel_orders(m, "market resolved", MARKET_CANCEL_ALL, false, 0);
+	market_cancel_book(m, "market resolved", MARKET_CANCEL_ALL, false, 0);
 	values[0] = Int64GetDatum(m->id);
 	values[1] = PointerGetDatum(construct_array(elems, n, INT8OID, 8, true, TYPALIGN_DOUBLE));
 	values[2] = ObjectIdGetDatum(market_caller());
@@ -565,7 +565,7 @@ market_cancel_market(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("market %d is %s", m.number, m.state),
 				 errdetail("A finalized or cancelled market cannot be cancelled.")));
-	market_cancel_orders(&m, "market cancelled", MARKET_CANCEL_ALL, false, 0);
+	market_cancel_book(&m, "market cancelled", MARKET_CANCEL_ALL, false, 0);
 
 	values[0] = Int64GetDatum(m.collateral);
 	market_exec(&collateral_of, values, NULL, SPI_OK_SELECT);

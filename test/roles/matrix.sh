@@ -102,6 +102,14 @@ SELECT count(*) FROM fixture, LATERAL market.execute(fixture.id);
 SELECT count(market.place_order(alice, market.outcome_id(id, 1), 'buy', 5, 0.4)) FROM fixture WHERE f <> 'empty';
 SELECT count(market.place_order(bob, market.outcome_id(id, 1), 'sell', 5, 0.6)) FROM fixture WHERE f <> 'empty';
 SQL
+	step roles_operator "matrix: the operator opens spare accounts of alice and bob, each bidding in two markets" -d "$DB" <<'SQL'
+SELECT market.deposit(market.create_account(l || '-spare', ('roles_' || l)::regrole), 100)
+  FROM unnest(ARRAY['alice', 'bob']) l;
+SELECT count(market.place_order(a.id, market.outcome_id(m.id, 1), 'buy', 1, 0.1))
+  FROM market.accounts a, market.markets m
+ WHERE a.label IN ('alice-spare', 'bob-spare')
+   AND m.description IN ('shared active', 'other oracle2''s');
+SQL
 	step roles_admin "matrix: the admin pauses, resolves, finalizes and cancels the fixtures" -d "$DB" <<SQL
 CREATE TEMP VIEW fixture AS
 SELECT m.id, split_part(m.description, ' ', 2) AS n, split_part(m.description, ' ', 3) AS f
@@ -114,18 +122,21 @@ SELECT count(market.cancel_market(id, 'fixture')) FROM fixture WHERE f = 'cancel
 SQL
 	as roles_admin -d "$DB" -At -F ' ' >"$ids" <<'SQL'
 SELECT 'a', id FROM market.accounts WHERE label IN ('alice', 'bob') ORDER BY label;
+SELECT 's', id FROM market.accounts WHERE label IN ('alice-spare', 'bob-spare') ORDER BY label;
 SELECT '-', id, market.outcome_id(id, 1) FROM market.markets WHERE description = 'shared active';
 SELECT split_part(description, ' ', 2), id, market.outcome_id(id, 1)
   FROM market.markets WHERE description LIKE 'cell %';
 SQL
 	alice=$(awk '$1 == "a" { print $2; exit }' "$ids")
 	bob=$(awk '$1 == "a" { a++; if (a == 2) print $2 }' "$ids")
+	spare_alice=$(awk '$1 == "s" { print $2; exit }' "$ids")
+	spare_bob=$(awk '$1 == "s" { a++; if (a == 2) print $2 }' "$ids")
 
 	# the cells (few forks per cell: a few hundred of them)
 	while read -r key id o; do
 		eval "m_$key=$id o1_$key=$o"
 	done <<EOF
-$(sed 's/^-/shared/' "$ids" | grep -v '^a ')
+$(sed 's/^-/shared/' "$ids" | grep -v '^[as] ')
 EOF
 	n=0
 	while IFS='|' read -r call fixture sql c1 c2 c3 c4 c5 c6 c7; do
@@ -144,8 +155,8 @@ EOF
 				key=$n
 			fi
 			eval "m=\$m_$key o1=\$o1_$key"
-			acct=$alice owner=roles_alice
-			[ "$col" = trader_other ] && acct=$bob owner=roles_bob
+			acct=$alice owner=roles_alice spare=$spare_alice
+			[ "$col" = trader_other ] && acct=$bob owner=roles_bob spare=$spare_bob
 			# the cells of a row run at once, each on its own market
 			matrix_cell >"$ROLES_TMP/cell.$col" 2>&1 &
 		done
@@ -189,7 +200,7 @@ matrix_cell() {
 	unset PGPASSWORD
 	res=$(PGHOST=localhost PGUSER=$role PGPASSFILE=$PGPASSFILE_ROLES \
 		"$PSQL" -X -q -v ON_ERROR_STOP=1 -d "$DB" -At -F ' ' -v VERBOSITY=verbose \
-		-v m="$m" -v o1="$o1" -v acct="$acct" -v owner="$owner" 2>&1 <<EOF
+		-v m="$m" -v o1="$o1" -v acct="$acct" -v spare="$spare" -v owner="$owner" 2>&1 <<EOF
 $q
 EOF
 )
