@@ -245,3 +245,44 @@ COMMENT ON FUNCTION market.cancel_orders(bigint, bigint) IS
 REVOKE ALL ON FUNCTION market.cancel_orders(bigint, bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION market.cancel_orders(bigint, bigint)
 	TO market_admin, market_operator, market_trader;
+
+------------------------------------------------------------------------------
+-- The closing auction: a batch market runs one last auction on its book
+-- when it closes (close_market, or close_at passing), unless it is created
+-- with closing_auction => false.  Markets made in 0.1 keep behaving as
+-- they did: closing_auction false.  create_market takes the option last.
+------------------------------------------------------------------------------
+
+ALTER TABLE market.markets ADD COLUMN closing_auction boolean NOT NULL DEFAULT false;
+ALTER TABLE market.markets ALTER COLUMN closing_auction DROP DEFAULT;
+COMMENT ON COLUMN market.markets.closing_auction IS
+	'whether the market runs one last auction on its book when it closes (false for markets made in 0.1)';
+
+DROP FUNCTION market.create_market(text, text[], numeric, timestamptz, bigint,
+		text, text, int, bigint, int, interval, numrange[], boolean);
+CREATE FUNCTION market.create_market(description text, outcomes text[],
+		tick_size numeric DEFAULT 0.01, close_at timestamptz DEFAULT NULL,
+		oracle bigint DEFAULT NULL, oracle_kind text DEFAULT 'manual',
+		kind text DEFAULT 'orderbook', fee_bps int DEFAULT 0,
+		creator bigint DEFAULT NULL, creator_fee_bps int DEFAULT 0,
+		dispute_window interval DEFAULT '0', outcome_ranges numrange[] DEFAULT NULL,
+		auto_execute boolean DEFAULT false, closing_auction boolean DEFAULT true)
+	RETURNS bigint
+	AS 'MODULE_PATHNAME', 'market_create_market'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+REVOKE ALL ON FUNCTION market.create_market(text, text[], numeric, timestamptz, bigint,
+		text, text, int, bigint, int, interval, numrange[], boolean, boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION market.create_market(text, text[], numeric, timestamptz, bigint,
+		text, text, int, bigint, int, interval, numrange[], boolean, boolean)
+	TO market_admin;
+
+CREATE OR REPLACE VIEW market.market_overview AS
+SELECT m.id, m.number, m.description, m.kind,
+	   CASE WHEN m.state IN ('active', 'paused') AND m.close_at <= pg_catalog.now()
+			THEN 'closed' ELSE m.state END AS state,
+	   m.tick * 0.000001 AS tick_size, m.close_at, m.oracle, m.oracle_kind,
+	   m.fee_bps, m.creator, m.creator_fee_bps, m.dispute_window, m.auto_execute,
+	   (SELECT count(*) FROM market.outcomes o WHERE o.market = m.id) AS outcomes,
+	   (SELECT count(*) FROM market.orders o WHERE o.market = m.id AND o.status = 'open') AS open_orders,
+	   c.balance * 0.000001 AS collateral, m.created_at, m.closing_auction
+  FROM market.markets m JOIN market.accounts c ON c.id = m.collateral;

@@ -286,11 +286,14 @@ CREATE TABLE market.markets (
 	finalized_at timestamptz,
 	cancelled_at timestamptz,
 	cancel_reason text,
+	closing_auction boolean NOT NULL,	-- one last auction when it closes (false in 0.1 markets)
 	CONSTRAINT markets_fees CHECK (fee_bps + creator_fee_bps <= 10000),
 	CONSTRAINT markets_report CHECK ((payouts IS NOT NULL) = (state IN ('resolved', 'finalized')))
 );
 COMMENT ON TABLE market.markets IS
 	'markets; tick in micro-units; state as last written (see market.market_overview for close_at)';
+COMMENT ON COLUMN market.markets.closing_auction IS
+	'whether the market runs one last auction on its book when it closes (false for markets made in 0.1)';
 
 CREATE TABLE market.outcomes (
 	id			bigint PRIMARY KEY,
@@ -419,7 +422,7 @@ CREATE FUNCTION market.create_market(description text, outcomes text[],
 		kind text DEFAULT 'orderbook', fee_bps int DEFAULT 0,
 		creator bigint DEFAULT NULL, creator_fee_bps int DEFAULT 0,
 		dispute_window interval DEFAULT '0', outcome_ranges numrange[] DEFAULT NULL,
-		auto_execute boolean DEFAULT false)
+		auto_execute boolean DEFAULT false, closing_auction boolean DEFAULT true)
 	RETURNS bigint
 	AS 'MODULE_PATHNAME', 'market_create_market'
 	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
@@ -612,7 +615,7 @@ SELECT m.id, m.number, m.description, m.kind,
 	   m.fee_bps, m.creator, m.creator_fee_bps, m.dispute_window, m.auto_execute,
 	   (SELECT count(*) FROM market.outcomes o WHERE o.market = m.id) AS outcomes,
 	   (SELECT count(*) FROM market.orders o WHERE o.market = m.id AND o.status = 'open') AS open_orders,
-	   c.balance * 0.000001 AS collateral, m.created_at
+	   c.balance * 0.000001 AS collateral, m.created_at, m.closing_auction
   FROM market.markets m JOIN market.accounts c ON c.id = m.collateral;
 COMMENT ON VIEW market.market_overview IS
 	'every market with its effective state (closed once close_at has passed), open orders and collateral';
@@ -940,7 +943,7 @@ GRANT EXECUTE ON FUNCTION market.deposit(bigint, numeric, text),
 GRANT EXECUTE ON FUNCTION market.check_invariants()
 	TO market_admin, market_operator;
 GRANT EXECUTE ON FUNCTION market.create_market(text, text[], numeric, timestamptz, bigint,
-		text, text, int, bigint, int, interval, numrange[], boolean),
+		text, text, int, bigint, int, interval, numrange[], boolean, boolean),
 						  market.pause_market(bigint), market.resume_market(bigint),
 						  market.close_market(bigint)
 	TO market_admin;

@@ -38,7 +38,8 @@
  *	  order_cancelled   order, reason (a fixed word: cancelled, expired,
  *		  ioc, market closed, ...); not the escrow released.
  *	  auction           number, executions, filled, trimmed, expired,
- *		  ioc_cancelled: counts and contract quantities of the whole market.
+ *		  ioc_cancelled: counts and contract quantities of the whole market;
+ *		  closing (true) for a closing auction.
  *
  * An event name missing from the list publishes id, name and market only
  * (fails closed): a new event is private until someone decides what of it
@@ -105,7 +106,7 @@ static const PublicFields public_fields[] = {
 	{"order_cancelled", {"order", "reason", NULL}},
 	/* auctions: the market's figures */
 	{"auction", {"number", "executions", "filled", "trimmed", "expired", "ioc_cancelled",
-	 NULL}},
+	 "closing", NULL}},
 	/* a failed auction: which market and its SQLSTATE, never the message */
 	{"auction_failed", {"number", "sqlstate", NULL}},
 };

@@ -845,11 +845,14 @@ static MarketStatement collateral_balance_nowait = {
 
 /*
  * Run one auction in a market whose freeze lock the caller holds and
- * which is open for trading.  Rows of market.executions go to out (if not
- * NULL).  Returns the number of executions.
+ * which is open for trading, or closing.  gtd orders expire against asof
+ * (now, or close_at for the closing auction that close_at made).  Rows of
+ * market.executions go to out (if not NULL).  Returns the number of
+ * executions.
  */
 static int64
-auction(const MarketRow *m, Tuplestorestate *out, TupleDesc outdesc, bool nowait)
+auction(const MarketRow *m, TimestampTz asof, bool closing,
+		Tuplestorestate *out, TupleDesc outdesc, bool nowait)
 {
 	MemoryContext cxt;
 	MemoryContext old;
@@ -868,7 +871,7 @@ auction(const MarketRow *m, Tuplestorestate *out, TupleDesc outdesc, bool nowait
 
 	memset(&au, 0, sizeof(au));
 	au.nowait = nowait;
-	au.asof = GetCurrentTimestamp();
+	au.asof = asof;
 	au.market = m->id;
 	au.number = m->number;
 	au.collateral = m->collateral;
@@ -918,9 +921,9 @@ auction(const MarketRow *m, Tuplestorestate *out, TupleDesc outdesc, bool nowait
 		initStringInfo(&payload);
 		appendStringInfo(&payload,
 						 "{\"number\": %d, \"executions\": " INT64_FORMAT ", \"filled\": %s,"
-						 " \"trimmed\": " INT64_FORMAT ", \"expired\": %d, \"ioc_cancelled\": %d}",
+						 " \"trimmed\": " INT64_FORMAT ", \"expired\": %d, \"ioc_cancelled\": %d%s}",
 						 m->number, made, market_micros_to_cstring(filled), trimmed,
-						 cancelled_expired, cancelled_ioc);
+						 cancelled_expired, cancelled_ioc, closing ? ", \"closing\": true" : "");
 		market_event("auction", m->id, 0, payload.data);
 	}
 	return made;
@@ -933,15 +936,31 @@ auction(const MarketRow *m, Tuplestorestate *out, TupleDesc outdesc, bool nowait
 void
 market_auction(const MarketRow *m)
 {
-	auction(m, NULL, NULL, false);
+	auction(m, GetCurrentTimestamp(), false, NULL, NULL, false);
+}
+
+/*
+ * The closing auction of a market being closed (markets.c, market_close):
+ * the book as of asof, matched once more; its "auction" event says
+ * "closing": true.  The caller holds the freeze lock and cancels what is
+ * left of the book afterwards.
+ */
+int64
+market_closing_auction(const MarketRow *m, TimestampTz asof, bool nowait,
+					   Tuplestorestate *out, TupleDesc outdesc)
+{
+	return auction(m, asof, true, out, outdesc, nowait);
 }
 
 /*
  * market.execute(market bigint) -> SETOF market.executions
  *	  Runs the auction.  Admins and operators.  A market past its close_at
- *	  is closed instead (and nothing matches); any other state but active
- *	  is refused with 55000.  Its lock waits are bounded (locks.c): a
- *	  market held by a trader's open transaction fails with 55P03.
+ *	  is closed instead: its closing auction runs on the book as of
+ *	  close_at, and its executions are returned (a NOTICE says so).  A
+ *	  market that has left trading (closed, resolved, finalized, cancelled)
+ *	  returns nothing, with a NOTICE naming its state; a paused one is
+ *	  refused with 55000.  Its lock waits are bounded (locks.c): a market
+ *	  held by a trader's open transaction fails with 55P03.
  */
 PG_FUNCTION_INFO_V1(market_execute);
 Datum
@@ -960,12 +979,26 @@ market_execute(PG_FUNCTION_ARGS)
 	bound = market_bound_waits();
 	market_lock(market, MARKET_LOCK_FREEZE);
 	m = market_fetch(market);
-	if (strcmp(m.state, "active") == 0 && market_past_close(&m))
-		market_catch_up(&m);
+	if (market_close_pending(&m))
+	{
+		bool		auctioned = m.closing_auction && !m.auto_execute;
+		int64		made = market_close(&m, true, false, rsinfo->setResult, rsinfo->setDesc);
+
+		ereport(NOTICE,
+				(errmsg("market %d closed at its close_at", m.number),
+				 auctioned
+				 ? errdetail("This call ran its closing auction on the book as of then, which made " INT64_FORMAT " executions, and cancelled the rest of the book.", made)
+				 : errdetail("It has no closing auction; this call cancelled its book.")));
+	}
+	else if (strcmp(m.state, "closed") == 0 || strcmp(m.state, "resolved") == 0 ||
+			 strcmp(m.state, "finalized") == 0 || strcmp(m.state, "cancelled") == 0)
+		ereport(NOTICE,
+				(errmsg("market %d is %s: nothing to match", m.number, m.state),
+				 errdetail("Its book was cancelled when it left trading; only an active market's book is matched.")));
 	else
 	{
 		market_require_trading(&m);
-		auction(&m, rsinfo->setResult, rsinfo->setDesc, false);
+		auction(&m, GetCurrentTimestamp(), false, rsinfo->setResult, rsinfo->setDesc, false);
 	}
 	market_unbound_waits(bound);
 	SPI_finish();
@@ -1036,9 +1069,10 @@ execute_one(int64 market, int64 *made, ErrorData **error)
 			outcome = MARKET_BUSY;
 		else if (market_read(market, &m))
 		{
-			market_catch_up_nowait(&m);
-			if (strcmp(m.state, "active") == 0)
-				*made = auction(&m, NULL, NULL, true);
+			if (market_close_pending(&m))
+				*made = market_close(&m, true, true, NULL, NULL);
+			else if (strcmp(m.state, "active") == 0)
+				*made = auction(&m, GetCurrentTimestamp(), false, NULL, NULL, true);
 			fire_checks();
 		}
 		SPI_finish();
@@ -1103,9 +1137,10 @@ report_failure(int64 market, int32 number, ErrorData *edata)
 
 /*
  * market.execute_all() -> bigint
- *	  Closes the markets whose close_at has passed and runs an auction in
- *	  every active one, in market number order; returns the executions
- *	  made.  For pg_cron.  Admins and operators.
+ *	  Closes the markets whose close_at has passed (each with its closing
+ *	  auction) and runs an auction in every active one, in market number
+ *	  order; returns the executions made, closing auctions included.  For
+ *	  pg_cron.  Admins and operators.
  *
  *	  Everything happens in the caller's one transaction, each market in a
  *	  subtransaction of its own (execute_one), so one market's trouble

@@ -16,11 +16,13 @@
 
 #include "postgres.h"
 
+#include "access/tupdesc.h"
 #include "fmgr.h"
 #include "storage/lockdefs.h"
 #include "utils/numeric.h"
 #include "utils/relcache.h"
 #include "utils/timestamp.h"
+#include "utils/tuplestore.h"
 
 /* The extension's SQLSTATE class "MK". */
 #define ERRCODE_MARKET_INSUFFICIENT_FUNDS	MAKE_SQLSTATE('M','K','0','0','1')
@@ -129,6 +131,7 @@ typedef struct MarketRow
 	char	   *oracle_kind;
 	int64		collateral;
 	bool		auto_execute;
+	bool		closing_auction;	/* run one last auction when it closes */
 	TimestampTz finalizes_at;	/* end of the dispute window, if resolved */
 } MarketRow;
 
@@ -139,8 +142,10 @@ extern void market_outcome_not_found(int64 outcome, int64 market) pg_attribute_n
 extern bool market_past_close(const MarketRow *row);
 extern const char *market_effective_state(const MarketRow *row);
 extern void market_require_trading(const MarketRow *row);
+extern bool market_close_pending(const MarketRow *row);
+extern int64 market_close(MarketRow *row, bool by_clock, bool nowait,
+						  Tuplestorestate *out, TupleDesc outdesc);
 extern void market_catch_up(MarketRow *row);
-extern void market_catch_up_nowait(MarketRow *row);
 extern void market_write_state(MarketRow *row, const char *state,
 							   const char *event, const char *reason);
 
@@ -160,6 +165,8 @@ extern int	market_cancel_book(const MarketRow *m, const char *reason, MarketCanc
 
 /* execute.c */
 extern void market_auction(const MarketRow *m);
+extern int64 market_closing_auction(const MarketRow *m, TimestampTz asof, bool nowait,
+									Tuplestorestate *out, TupleDesc outdesc);
 
 /* events.c */
 extern void market_event(const char *name, int64 market, int64 account,

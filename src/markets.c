@@ -15,10 +15,27 @@
  * (closed, resolved, cancelled) cancels every open order and releases its
  * escrow, in one set-based pass (orders.c).
  *
+ * The closing auction.  A batch market (not auto_execute) created with
+ * closing_auction (the default since 0.2; markets made in 0.1 have it
+ * false) runs one last auction on its book when it closes, before the rest
+ * of the book is cancelled: market_close().  Resolution and cancellation
+ * never auction.  An auto_execute market skips it: its book never crosses
+ * between calls, so the auction could match nothing.
+ *
  * close_at needs no job: trading checks the clock itself and is refused
- * from that instant.  The stored state catches up (to "closed", with its
- * orders cancelled) at the next change of state or auction of the market;
- * until then market.market_overview shows the effective state.
+ * from that instant.  The stored state catches up lazily: the first call
+ * that touches the market afterwards and succeeds (execute, execute_all,
+ * close_market, cancel_order, resolve, cancel_market) performs the close,
+ * closing auction included, before anything else; that auction sees the
+ * book as of close_at (gtd orders that expired before close_at are out,
+ * those that expired since are in).  A call that is refused (place_order,
+ * pause_market) changes nothing, so it leaves the close to the next one.
+ * Until then market.market_overview shows the effective state.
+ *
+ * One library serves 0.1 and 0.2: the closing_auction column exists only
+ * in 0.2's catalog, so the statements that name it have a 0.1 twin, and
+ * has_closing_auction_column() picks one per call (a syscache probe: an
+ * ALTER EXTENSION UPDATE in this very session is seen at once).
  *
  * Locks: every change of state takes the market lock in MARKET_LOCK_FREEZE
  * mode (locks.c), so it waits for orders being placed or cancelled in the
@@ -29,6 +46,7 @@
  */
 #include "postgres.h"
 
+#include "catalog/namespace.h"
 #include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
 #include "fmgr.h"
@@ -44,7 +62,15 @@
 
 static MarketStatement read_market = {
 	"SELECT number, state, kind, tick, close_at, oracle, oracle_kind, collateral, auto_execute,"
-	"       finalizes_at"
+	"       finalizes_at, closing_auction"
+	" FROM market.markets WHERE id = $1",
+	1, {INT8OID}
+};
+
+/* The same on a 0.1 catalog, which has no closing_auction: always false. */
+static MarketStatement read_market_01 = {
+	"SELECT number, state, kind, tick, close_at, oracle, oracle_kind, collateral, auto_execute,"
+	"       finalizes_at, false"
 	" FROM market.markets WHERE id = $1",
 	1, {INT8OID}
 };
@@ -88,6 +114,16 @@ static MarketStatement insert_collateral = {
 
 static MarketStatement insert_market = {
 	"INSERT INTO market.markets (id, number, description, kind, tick, close_at, oracle,"
+	" oracle_kind, fee_bps, creator, creator_fee_bps, dispute_window, auto_execute, collateral,"
+	" closing_auction)"
+	" VALUES ($1, $2, $3, 'orderbook', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+	14, {INT8OID, INT4OID, TEXTOID, INT8OID, TIMESTAMPTZOID, INT8OID, TEXTOID,
+		INT4OID, INT8OID, INT4OID, INTERVALOID, BOOLOID, INT8OID, BOOLOID}
+};
+
+/* The same on a 0.1 catalog, which has no closing_auction column. */
+static MarketStatement insert_market_01 = {
+	"INSERT INTO market.markets (id, number, description, kind, tick, close_at, oracle,"
 	" oracle_kind, fee_bps, creator, creator_fee_bps, dispute_window, auto_execute, collateral)"
 	" VALUES ($1, $2, $3, 'orderbook', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
 	13, {INT8OID, INT4OID, TEXTOID, INT8OID, TIMESTAMPTZOID, INT8OID, TEXTOID,
@@ -113,6 +149,19 @@ static MarketStatement market_by_number = {
 };
 
 /*
+ * Does this database's market.markets have the closing_auction column
+ * (version 0.2 and later)?  Syscache lookups only, so cheap per call.
+ */
+static bool
+has_closing_auction_column(void)
+{
+	Oid			nsp = get_namespace_oid("market", true);
+	Oid			rel = OidIsValid(nsp) ? get_relname_relid("markets", nsp) : InvalidOid;
+
+	return OidIsValid(rel) && get_attnum(rel, "closing_auction") != InvalidAttrNumber;
+}
+
+/*
  * Read a market row against the latest committed state.  Returns false if
  * there is no such market.  Strings are palloc'd in the SPI context.
  */
@@ -123,7 +172,8 @@ market_read(int64 market, MarketRow *row)
 	bool		isnull;
 	Datum		d;
 
-	if (market_exec_latest(&read_market, values, NULL) != 1)
+	if (market_exec_latest(has_closing_auction_column() ? &read_market : &read_market_01,
+						   values, NULL) != 1)
 		return false;
 	row->id = market;
 	row->number = DatumGetInt32(market_get_datum(0, 1, &isnull));
@@ -139,6 +189,7 @@ market_read(int64 market, MarketRow *row)
 	row->auto_execute = DatumGetBool(market_get_datum(0, 9, &isnull));
 	d = market_get_datum(0, 10, &isnull);
 	row->finalizes_at = isnull ? DT_NOBEGIN : DatumGetTimestampTz(d);
+	row->closing_auction = DatumGetBool(market_get_datum(0, 11, &isnull));
 	return true;
 }
 
@@ -288,31 +339,45 @@ market_write_state(MarketRow *row, const char *state, const char *event,
 	row->state = pstrdup(state);
 }
 
-/*
- * If close_at has passed, write the transition to "closed" that the clock
- * already made: cancel open orders, record the event.  Caller holds the
- * freeze lock.
- */
-static void
-catch_up(MarketRow *row, bool nowait)
+/* Is the market closed by the clock but not yet written down as closed? */
+bool
+market_close_pending(const MarketRow *row)
 {
-	if (strcmp(market_effective_state(row), row->state) == 0)
-		return;
-	market_cancel_book(row, "market closed", MARKET_CANCEL_ALL, nowait, 0);
-	market_write_state(row, "closed", "market_closed", "close_at");
+	return strcmp(market_effective_state(row), row->state) != 0;
 }
 
+/*
+ * Close a market that is active or paused: run its closing auction (a
+ * batch market created with closing_auction), cancel the rest of the book,
+ * write the state and its event.  by_clock: the close that close_at made,
+ * written down now; the auction then sees the book as of close_at.  The
+ * closing auction's executions go to out (if not NULL); returns how many
+ * there were.  Caller holds the freeze lock.  With nowait, a busy account
+ * row raises 55P03 instead of waiting (execute_all).
+ */
+int64
+market_close(MarketRow *row, bool by_clock, bool nowait,
+			 Tuplestorestate *out, TupleDesc outdesc)
+{
+	int64		made = 0;
+
+	if (row->closing_auction && !row->auto_execute)
+		made = market_closing_auction(row, by_clock ? row->close_at : GetCurrentTimestamp(),
+									  nowait, out, outdesc);
+	market_cancel_book(row, "market closed", MARKET_CANCEL_ALL, nowait, 0);
+	market_write_state(row, "closed", "market_closed", by_clock ? "close_at" : NULL);
+	return made;
+}
+
+/*
+ * If close_at has passed, write down the close the clock already made,
+ * with its closing auction.  Caller holds the freeze lock.
+ */
 void
 market_catch_up(MarketRow *row)
 {
-	catch_up(row, false);
-}
-
-/* The same for execute_all(): a busy account row raises 55P03 at once. */
-void
-market_catch_up_nowait(MarketRow *row)
-{
-	catch_up(row, true);
+	if (market_close_pending(row))
+		market_close(row, true, false, NULL, NULL);
 }
 
 /*
@@ -341,8 +406,7 @@ transition(FunctionCallInfo fcinfo, const char *verb, const char *const *from,
 	 * A market past its close_at is already closed by the clock: closing it
 	 * writes that down; pausing or resuming it is refused.
 	 */
-	if (strcmp(to, "closed") == 0 &&
-		strcmp(market_effective_state(&row), row.state) != 0)
+	if (strcmp(to, "closed") == 0 && market_close_pending(&row))
 	{
 		market_catch_up(&row);
 		market_unbound_waits(bound);
@@ -360,8 +424,9 @@ transition(FunctionCallInfo fcinfo, const char *verb, const char *const *from,
 						market_effective_state(&row))));
 
 	if (strcmp(to, "closed") == 0)
-		market_cancel_book(&row, "market closed", MARKET_CANCEL_ALL, false, 0);
-	market_write_state(&row, to, event, NULL);
+		market_close(&row, false, false, NULL, NULL);
+	else
+		market_write_state(&row, to, event, NULL);
 	market_unbound_waits(bound);
 	SPI_finish();
 }
@@ -389,8 +454,9 @@ market_resume_market(PG_FUNCTION_ARGS)
 }
 
 /*
- * market.close_market(market bigint): active | paused -> closed, cancelling
- * every open order.  Admins.
+ * market.close_market(market bigint): active | paused -> closed: the
+ * closing auction (unless the market was created without one), then every
+ * open order left is cancelled.  Admins.
  */
 PG_FUNCTION_INFO_V1(market_close_market);
 Datum
@@ -528,8 +594,11 @@ check_buckets_arg(ArrayType *ranges, int noutcomes)
 /*
  * market.create_market(description, outcomes text[], tick_size, close_at,
  *		oracle, oracle_kind, kind, fee_bps, creator, creator_fee_bps,
- *		dispute_window, outcome_ranges numrange[], auto_execute) -> bigint
- *	  Admins.  See the README for every option.
+ *		dispute_window, outcome_ranges numrange[], auto_execute,
+ *		closing_auction) -> bigint
+ *	  Admins.  See the README for every option.  Version 0.1 declares it
+ *	  without closing_auction (13 arguments) and its table has no such
+ *	  column: a 0.1 market never has a closing auction.
  */
 PG_FUNCTION_INFO_V1(market_create_market);
 Datum
@@ -545,14 +614,15 @@ market_create_market(PG_FUNCTION_ARGS)
 	int32		creator_fee_bps;
 	Interval   *window;
 	bool		auto_execute;
+	bool		closing_auction = false;
 	int64		oracle;
 	int64		creator;
 	int64		id;
 	int64		collateral;
 	int32		number;
 	bool		isnull;
-	Datum		values[13];
-	char		nulls[13];
+	Datum		values[14];
+	char		nulls[14];
 	StringInfoData payload;
 
 	market_require_role(MARKET_ROLE_ADMIN, "create markets");
@@ -630,6 +700,8 @@ market_create_market(PG_FUNCTION_ARGS)
 															   IntervalPGetDatum(window)))),
 				 errhint("A resolution is final when its dispute window ends; a year is the longest a report may wait.")));
 	auto_execute = DatumGetBool(required_arg(fcinfo, 12, "auto_execute"));
+	if (PG_NARGS() > 13)
+		closing_auction = DatumGetBool(required_arg(fcinfo, 13, "closing_auction"));
 
 	SPI_connect();
 	oracle = optional_user_account(fcinfo, 4, "oracle");
@@ -672,7 +744,9 @@ market_create_market(PG_FUNCTION_ARGS)
 	values[10] = IntervalPGetDatum(window);
 	values[11] = BoolGetDatum(auto_execute);
 	values[12] = Int64GetDatum(collateral);
-	market_exec(&insert_market, values, nulls, SPI_OK_INSERT);
+	values[13] = BoolGetDatum(closing_auction);
+	market_exec(has_closing_auction_column() ? &insert_market : &insert_market_01,
+				values, nulls, SPI_OK_INSERT);
 
 	memset(nulls, ' ', sizeof(nulls));
 	values[0] = Int64GetDatum(id);

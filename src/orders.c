@@ -555,6 +555,15 @@ market_replace_order(PG_FUNCTION_ARGS)
  * market.cancel_order(account bigint, market bigint) -> numeric
  *	  Cancels the account's open order in the market; returns the escrow
  *	  released.  Works while the market is active, paused or closed.
+ *
+ *	  A market past its close_at but not yet written down as closed is
+ *	  closed first (markets.c): its closing auction runs on the book as of
+ *	  close_at, which still holds this order, and the close cancels what is
+ *	  left.  The order is then gone already: the call returns 0 with a
+ *	  NOTICE rather than fail (a failure would undo the close).  Closing
+ *	  needs the freeze lock, so the market row is read before locking to
+ *	  choose the mode; a call that read the market before its close_at and
+ *	  got the trade lock after it counts as made before the close.
  */
 PG_FUNCTION_INFO_V1(market_cancel_order);
 Datum
@@ -566,6 +575,8 @@ market_cancel_order(PG_FUNCTION_ARGS)
 	const char *state;
 	int64		order;
 	int64		released = 0;
+	bool		closing = false;
+	int			bound = -1;
 	StringInfoData payload;
 
 	market_require_role(MARKET_ROLE_OPERATOR | MARKET_ROLE_TRADER, "cancel orders");
@@ -573,8 +584,19 @@ market_cancel_order(PG_FUNCTION_ARGS)
 	market = market_id_arg(fcinfo, 1, "market");
 
 	SPI_connect();
-	market_lock(market, MARKET_LOCK_TRADE);
-	m = market_fetch(market);
+	if (market_read(market, &m) && market_close_pending(&m))
+	{
+		/* an operational path now: its waits are bounded like close_market's */
+		bound = market_bound_waits();
+		market_lock(market, MARKET_LOCK_FREEZE);
+		m = market_fetch(market);
+		closing = market_close_pending(&m);
+	}
+	else
+	{
+		market_lock(market, MARKET_LOCK_TRADE);
+		m = market_fetch(market);
+	}
 	state = market_effective_state(&m);
 	if (strcmp(state, "active") != 0 && strcmp(state, "paused") != 0 &&
 		strcmp(state, "closed") != 0)
@@ -583,7 +605,23 @@ market_cancel_order(PG_FUNCTION_ARGS)
 				 errmsg("market %d is %s", m.number, state),
 				 errdetail("Its orders were cancelled when it left trading.")));
 
+	/* the close locks its accounts in id order, before this one: see locks.c */
+	if (closing)
+		market_close(&m, true, false, NULL, NULL);
 	lock_trader_account(account, 0, "cancel orders");
+	if (closing)
+	{
+		if (find_open_order(account, market, &released) == 0)
+		{
+			ereport(NOTICE,
+					(errmsg("market %d closed at its close_at, before this call", m.number),
+					 errdetail("This call wrote the close down: the closing auction ran on the book as of close_at, then the close cancelled every open order, this account's included."),
+					 errhint("Its fills, if any, are in market.trades.")));
+			market_unbound_waits(bound);
+			SPI_finish();
+			PG_RETURN_NUMERIC(market_micros_to_numeric(0));
+		}
+	}
 	order = find_open_order(account, market, &released);
 	if (order == 0)
 		ereport(ERROR,
@@ -598,6 +636,7 @@ market_cancel_order(PG_FUNCTION_ARGS)
 					 "{\"order\": \"" INT64_FORMAT "\", \"reason\": \"cancelled\", \"released\": %s}",
 					 order, market_micros_to_cstring(released));
 	market_event("order_cancelled", market, account, payload.data);
+	market_unbound_waits(bound);
 	SPI_finish();
 
 	PG_RETURN_NUMERIC(market_micros_to_numeric(released));

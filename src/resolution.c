@@ -208,6 +208,13 @@ market_to_resolve(FunctionCallInfo fcinfo, int32 *noutcomes, bool *scalar,
 	market_lock(market, MARKET_LOCK_FREEZE);
 	m = market_fetch(market);
 	require_resolver(&m);
+
+	/*
+	 * A market past its close_at closed then: that close, and its closing
+	 * auction on the book as of close_at, is written down first, as any
+	 * call would (markets.c).  Resolving itself never auctions: a market
+	 * resolved before its close_at has its book cancelled as it stands.
+	 */
 	market_catch_up(&m);
 	state = m.state;
 	if (strcmp(state, "active") != 0 && strcmp(state, "paused") != 0 &&
@@ -565,6 +572,13 @@ market_cancel_market(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("market %d is %s", m.number, m.state),
 				 errdetail("A finalized or cancelled market cannot be cancelled.")));
+
+	/*
+	 * As in resolve: a close that close_at made is written down first, with
+	 * its closing auction, so the refunds do not depend on whether some
+	 * other call (execute_all) got there before; cancelling never auctions.
+	 */
+	market_catch_up(&m);
 	market_cancel_book(&m, "market cancelled", MARKET_CANCEL_ALL, false, 0);
 
 	values[0] = Int64GetDatum(m.collateral);

@@ -136,6 +136,14 @@ else
 	not_ok "invariants after the update"
 fi
 
+# markets made in 0.1 keep closing as they did: no closing auction
+if [ "$(echo "SELECT string_agg(number || ':' || closing_auction, ' ' ORDER BY number) FROM market.markets" |
+		as_role upgrade_operator $OLD)" = "1:false 2:false" ]; then
+	ok "markets made in 0.1 have closing_auction false after the update"
+else
+	not_ok "closing_auction of the markets made in 0.1"
+fi
+
 # ---------------------------------------------------------------------------
 # The updated catalog equals a fresh install, object by object
 # ---------------------------------------------------------------------------
@@ -287,6 +295,15 @@ for db in $OLD $STAY; do
 		ok "$db ($(echo "SELECT extversion FROM pg_extension WHERE extname = 'market'" | super $db)): traders cross and replace orders, a new auto_execute market trades and is cancelled, the oracle resolves with an open book, a dispute, a new report, finalize, traders claim payouts, the operator settles, runs execute_all and pays out"
 	else
 		not_ok "$db: trading and settling"
+	fi
+	# a market made after the update has a closing auction by default
+	if [ $db = $OLD ]; then
+		if [ "$(echo "SELECT string_agg(number || ':' || closing_auction, ' ' ORDER BY number) FROM market.markets" |
+				as_role upgrade_operator $db)" = "1:false 2:false 3:true" ]; then
+			ok "$db: a market made after the update has closing_auction true, the 0.1 ones false"
+		else
+			not_ok "$db: closing_auction of the markets"
+		fi
 	fi
 	# 300 deposited, 1 withdrawn; all collateral paid out; nothing owed
 	s=$(settled $db)
