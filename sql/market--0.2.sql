@@ -867,6 +867,80 @@ COMMENT ON FUNCTION market.sparkline(bigint, int, interval, int) IS
 	'an outcome''s last trade price per interval as a line of blocks from ▁ (0) to █ (1), for psql';
 
 ------------------------------------------------------------------------------
+-- The market listing: one row per outcome of every market, with its
+-- market's columns.  Public market data (owner's rights, no account).
+------------------------------------------------------------------------------
+
+-- Best prices count what the engine would match: an outcome's ask is the
+-- lower of its best sell and the ask implied by the other outcomes' best
+-- bids (a mint: 1 minus their sum); its bid the higher of its best buy
+-- and the bid implied by the other outcomes' best asks (a merge).
+CREATE VIEW market.market_listing AS
+SELECT m.id AS market, m.number AS market_number, m.description,
+	   CASE WHEN m.state IN ('active', 'paused') AND m.close_at <= pg_catalog.now()
+			THEN 'closed' ELSE m.state END AS state,
+	   m.kind,
+	   (SELECT pg_catalog.array_agg(p.payout * 0.000001 ORDER BY p.n)
+		  FROM pg_catalog.unnest(m.payouts) WITH ORDINALITY p(payout, n)) AS payouts,
+	   m.resolved_at, m.finalizes_at,
+	   o.id AS outcome, o.number AS outcome_number, o.label AS outcome_label,
+	   px.bid * 0.000001 AS best_bid, px.ask * 0.000001 AS best_ask,
+	   o.last_price * 0.000001 AS last_price,
+	   v.volume * 0.000001 AS volume,
+	   CASE WHEN px.bid IS NOT NULL AND px.ask IS NOT NULL
+			THEN round((px.bid + px.ask) / 2000000.0, 6)
+			ELSE o.last_price * 0.000001 END AS implied_probability
+  FROM market.markets m
+  JOIN market.outcomes o ON o.market = m.id
+  LEFT JOIN LATERAL (
+		SELECT (SELECT max(b.price) FROM market.orders b
+				 WHERE b.outcome = o.id AND b.side = 'buy' AND b.status = 'open') AS direct_bid,
+			   (SELECT min(a.price) FROM market.orders a
+				 WHERE a.outcome = o.id AND a.side = 'sell' AND a.status = 'open') AS direct_ask,
+			   sum(others.bid) FILTER (WHERE others.missing_bid = 0) AS others_bids,
+			   sum(others.ask) FILTER (WHERE others.missing_ask = 0) AS others_asks
+		  FROM (SELECT sum(ob.bid) AS bid, count(*) FILTER (WHERE ob.bid IS NULL) AS missing_bid,
+					   sum(ob.ask) AS ask, count(*) FILTER (WHERE ob.ask IS NULL) AS missing_ask
+				  FROM market.outcomes o2,
+					   LATERAL (SELECT (SELECT max(b.price) FROM market.orders b
+										 WHERE b.outcome = o2.id AND b.side = 'buy'
+										   AND b.status = 'open') AS bid,
+									   (SELECT min(a.price) FROM market.orders a
+										 WHERE a.outcome = o2.id AND a.side = 'sell'
+										   AND a.status = 'open') AS ask) ob
+				 WHERE o2.market = m.id AND o2.id <> o.id) others) best ON true
+  CROSS JOIN LATERAL (
+		SELECT NULLIF(greatest(coalesce(best.direct_bid, 0),
+							   CASE WHEN best.others_asks < 1000000
+									THEN 1000000 - best.others_asks ELSE 0 END), 0) AS bid,
+			   least(best.direct_ask,
+					 CASE WHEN best.others_bids < 1000000
+						  THEN 1000000 - best.others_bids END) AS ask) px
+  LEFT JOIN LATERAL (
+		SELECT coalesce(sum(f.quantity) FILTER (WHERE f.side = 'buy' OR x.kind = 'merge'), 0) AS volume
+		  FROM market.fills f
+		  JOIN market.executions x ON x.id = f.execution
+		 WHERE f.outcome = o.id) v ON true;
+COMMENT ON VIEW market.market_listing IS
+	'every outcome of every market: the market''s description, state and report, the outcome''s best bid and ask (implied prices included), last price, volume and implied probability';
+COMMENT ON COLUMN market.market_listing.market IS 'the market''s id';
+COMMENT ON COLUMN market.market_listing.market_number IS 'the market''s number (1, 2, ...)';
+COMMENT ON COLUMN market.market_listing.description IS 'the market''s question';
+COMMENT ON COLUMN market.market_listing.state IS 'the market''s state, closed once close_at has passed';
+COMMENT ON COLUMN market.market_listing.kind IS 'orderbook or parimutuel';
+COMMENT ON COLUMN market.market_listing.payouts IS 'the reported payout per contract of each outcome, in cash units (NULL until resolved)';
+COMMENT ON COLUMN market.market_listing.resolved_at IS 'when the oracle reported';
+COMMENT ON COLUMN market.market_listing.finalizes_at IS 'when the dispute window of the report ends';
+COMMENT ON COLUMN market.market_listing.outcome IS 'the outcome''s id';
+COMMENT ON COLUMN market.market_listing.outcome_number IS 'the outcome''s number in its market (1..N)';
+COMMENT ON COLUMN market.market_listing.outcome_label IS 'the outcome''s label';
+COMMENT ON COLUMN market.market_listing.best_bid IS 'the highest price a seller of the outcome would get: its best buy, or what the other outcomes'' best asks imply';
+COMMENT ON COLUMN market.market_listing.best_ask IS 'the lowest price a buyer of the outcome would pay: its best sell, or what the other outcomes'' best bids imply';
+COMMENT ON COLUMN market.market_listing.last_price IS 'the outcome''s last trade price';
+COMMENT ON COLUMN market.market_listing.volume IS 'contracts of the outcome traded, in all';
+COMMENT ON COLUMN market.market_listing.implied_probability IS 'the mid of best bid and best ask when both exist, else the last price';
+
+------------------------------------------------------------------------------
 -- Security: nothing for PUBLIC, reads for the roles, changes only through
 -- the functions.  Traders see only their own rows.
 ------------------------------------------------------------------------------
@@ -887,6 +961,8 @@ GRANT SELECT ON market.markets, market.outcomes, market.market_overview, market.
 				market.executions, market.book_prices
 	TO market_admin, market_operator, market_trader, market_oracle;
 GRANT SELECT ON market.fills TO market_admin, market_operator, market_trader;
+GRANT SELECT ON market.market_listing
+	TO market_admin, market_operator, market_trader, market_oracle;
 
 ALTER TABLE market.accounts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE market.journal ENABLE ROW LEVEL SECURITY;
