@@ -363,6 +363,7 @@ COMMENT ON COLUMN market.market_listing.implied_probability IS 'the mid of best 
 
 REVOKE ALL ON market.market_listing FROM PUBLIC;
 GRANT SELECT ON market.market_listing
+	TO market_admin, market_operator, market_trader, market_oracle;
 
 ------------------------------------------------------------------------------
 -- Readable views (issue 12): value and P&L from exact quantities, costs

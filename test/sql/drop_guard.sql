@@ -44,7 +44,10 @@ SELECT market.withdraw(:alice, 30);
 -- A snapshot of everything the drops below must leave in place.
 -- (A psql variable, not a view: a view on the journal would itself stop a
 -- plain DROP with 2BP01.)
-\set ledger_state 'SELECT (SELECT count(*) FROM pg_extension WHERE extname = ''market'') AS extension, (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ''market'') AS relations, (SELECT count(*) FROM market.journal) AS entries, (SELECT sum(balance) FROM market.accounts) AS sum_balance'
+-- the extension's relations now, to compare with after each refusal
+SELECT set_config('drop_guard.relations', count(*)::text, false) IS NOT NULL AS counted
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'market';
+\set ledger_state 'SELECT (SELECT count(*) FROM pg_extension WHERE extname = ''market'') AS extension, (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ''market'') = current_setting(''drop_guard.relations'')::bigint AS relations_intact, (SELECT count(*) FROM market.journal) AS entries, (SELECT sum(balance) FROM market.accounts) AS sum_balance'
 :ledger_state;
 
 -- DROP EXTENSION, with or without CASCADE: the full message once.
