@@ -1,154 +1,220 @@
--- The market demo: what `make demo` runs in a throwaway cluster.
+-- The market demo, run by `make demo` (demo/run.sh) in a throwaway cluster.
+-- After a short setup by the superuser, every step runs as the role that
+-- would do it in production, each a login role connecting with its
+-- password (demo/run.sh writes the .pgpass): an admin, an operator (the
+-- application back end), an oracle and three traders.
+--
+-- Every connection LISTENs on market_events, so psql prints the public
+-- feed ("Asynchronous notification ...") after each step.  Deliberate
+-- mistakes run with ON_ERROR_STOP off and show the error, DETAIL and HINT;
+-- anything else that fails stops the demo with a non-zero exit.
 \pset footer off
-\set VERBOSITY terse
+\set VERBOSITY default
+
 \echo
-\echo '== market demo =='
+\echo '== 1. Setup, as the superuser: the extension and six login roles =='
 CREATE EXTENSION market;
+CREATE ROLE exchange_admin LOGIN PASSWORD 'demo-exchange_admin' IN ROLE market_admin;
+CREATE ROLE backend LOGIN PASSWORD 'demo-backend' IN ROLE market_operator;
+CREATE ROLE oracle LOGIN PASSWORD 'demo-oracle' IN ROLE market_oracle;
+CREATE ROLE alice LOGIN PASSWORD 'demo-alice' IN ROLE market_trader;
+CREATE ROLE bob LOGIN PASSWORD 'demo-bob' IN ROLE market_trader;
+CREATE ROLE carol LOGIN PASSWORD 'demo-carol' IN ROLE market_trader;
+SELECT r.rolname AS login_role, string_agg(g.rolname, ', ') AS member_of
+  FROM pg_roles r JOIN pg_auth_members m ON m.member = r.oid
+  JOIN pg_roles g ON g.oid = m.roleid
+ WHERE g.rolname LIKE 'market\_%' GROUP BY r.rolname ORDER BY min(g.rolname), 1;
 
 \echo
-\echo '-- Two traders open accounts (ids are 64-bit snowflakes).'
+\echo '== 2. Each trader logs in and opens an account of its own =='
+\echo '-- Every session LISTENs on market_events: each "Asynchronous notification" line'
+\echo '-- is the public feed, which anyone may hear, so it names no account and no cash.'
+\connect - alice
+LISTEN market_events;
 SELECT market.create_account('alice') AS alice \gset
+\connect - bob
+LISTEN market_events;
 SELECT market.create_account('bob') AS bob \gset
-SELECT id, label FROM market.accounts WHERE kind = 'user' ORDER BY id;
-
-\echo
-\echo '-- Cash comes in from the outside world (the external account).'
-SELECT market.deposit(:alice, 500) AS alice_balance;
-SELECT market.deposit(:bob, 250.75) AS bob_balance;
-\echo '-- A client retrying with the same idempotency key deposits once.'
-SELECT market.deposit(:bob, 100, 'wire-2026-0042') AS first_call,
-	   market.deposit(:bob, 100, 'wire-2026-0042') AS retry;
-\echo '-- Alice withdraws some.'
-SELECT market.withdraw(:alice, 120.5) AS alice_balance;
-\echo '-- Bob tries to withdraw more than he has: refused, nothing changes.'
-\set ON_ERROR_STOP 0
-SELECT market.withdraw(:bob, 1000);
-\set ON_ERROR_STOP 1
-
-\echo
-\echo '-- Every account; external holds the negative of what came in.'
-SELECT label, kind, balance, locked, available
-  FROM market.account_balances ORDER BY id;
-
-\echo
-\echo '-- The journal: every transfer is entries summing to zero,'
-\echo '-- each with the balance before and after it.'
-SELECT transfer, label, kind, amount, balance_before, balance_after
-  FROM market.account_journal ORDER BY transfer, amount;
-
-\echo
-\echo '-- The event log (each row was also sent as NOTIFY market_events).'
-SELECT e.name, a.label AS account, e.payload
-  FROM market.events e LEFT JOIN market.accounts a ON a.id = e.account
- ORDER BY e.id;
-
-\echo
-\echo '== A market =='
-\echo '-- An admin opens a binary market (numbered 1) and a three-way one.'
-SELECT market.create_market('Will it rain in Paris tomorrow?', ARRAY['YES', 'NO']) AS rain \gset
-SELECT market.create_market('Who wins the final?', ARRAY['home', 'draw', 'away'],
-		close_at => now() + interval '7 days') AS final \gset
-SELECT number, description, state, tick_size, outcomes FROM market.market_overview ORDER BY number;
-
-\echo
-\echo '-- Orders reserve escrow: a buy reserves quantity x price,'
-\echo '-- a sell of contracts not held reserves quantity x (1 - price).'
-SELECT market.place_order(:alice, market.outcome_id(:rain, 1), 'buy', 100, 0.42) AS alice_order \gset
-SELECT market.place_order(:bob, market.outcome_id(:rain, 1), 'sell', 60, 0.48) AS bob_order \gset
-\echo '-- "Invest 50": a buy by cash amount, quantity rounded down.'
-SELECT market.place_order(:bob, market.outcome_id(:final, 1), 'buy', NULL, 0.35, amount => 50) AS bob_final \gset
-SELECT account_label, market_number, outcome_label, side, price, quantity, escrow
-  FROM market.open_orders ORDER BY market_number, account_label;
-SELECT label, balance, locked, available FROM market.account_balances WHERE kind = 'user' ORDER BY label;
-
-\echo
-\echo '-- The order book (public depth, no names).'
-SELECT market_number, outcome_label, side, price, quantity, orders
-  FROM market.order_book ORDER BY market_number, outcome_number, side DESC, price DESC;
-
-\echo
-\echo '-- Alice raises her bid with replace_order; bob cancels his sell.'
-SELECT market.replace_order(:alice, market.outcome_id(:rain, 1), 'buy', 100, 0.45) > 0 AS replaced;
-SELECT market.cancel_order(:bob, :rain) AS escrow_released;
-\echo '-- Pausing stops trading; closing cancels every open order.'
-SELECT market.pause_market(:rain);
-\set ON_ERROR_STOP 0
-SELECT market.place_order(:bob, market.outcome_id(:rain, 2), 'buy', 10, 0.5);
-\set ON_ERROR_STOP 1
-SELECT market.close_market(:rain);
-SELECT number, state, open_orders FROM market.market_overview ORDER BY number;
-SELECT label, balance, locked, available FROM market.account_balances WHERE kind = 'user' ORDER BY label;
-
-\echo
-\echo '== Matching =='
-\echo '-- Three traders each bid on one outcome of the final; nobody sells.'
-\echo '-- 0.40 + 0.35 + 0.30 = 1.05 >= 1: together they buy complete sets.'
+\connect - carol
+LISTEN market_events;
 SELECT market.create_account('carol') AS carol \gset
-SELECT market.deposit(:carol, 100) AS carol_balance;
-SELECT market.replace_order(:bob, market.outcome_id(:final, 2), 'buy', 10, 0.35) > 0 AS bob_replaced;
-SELECT market.place_order(:alice, market.outcome_id(:final, 1), 'buy', 10, 0.40) > 0 AS alice_placed;
-SELECT market.place_order(:carol, market.outcome_id(:final, 3), 'buy', 10, 0.30) > 0 AS carol_placed;
-SELECT market_number, outcome_label, side, price, quantity FROM market.order_book
- WHERE market_number = 2 ORDER BY outcome_number;
-\echo '-- execute() runs the call auction: a synthetic (triangle) match mints'
-\echo '-- 10 complete sets; the 0.05 surplus goes back pro-rata to the bids.'
-SELECT kind, quantity, sets, bids, surplus FROM market.execute(:final);
-SELECT a.label, o.label AS outcome, f.side, f.quantity * 0.000001 AS quantity,
-	   f.price * 0.000001 AS effective_price, f.paid * 0.000001 AS paid
-  FROM market.fills f JOIN market.accounts a ON a.id = f.account
-  JOIN market.outcomes o ON o.id = f.outcome ORDER BY o.number;
-\echo '-- A covered sell: alice sells the 10 "home" she now holds to dave.'
-SELECT market.create_account('dave') AS dave \gset
-SELECT market.deposit(:dave, 100) AS dave_balance;
-SELECT market.place_order(:alice, market.outcome_id(:final, 1), 'sell', 10, 0.45) > 0 AS alice_sells;
-SELECT market.place_order(:dave, market.outcome_id(:final, 1), 'buy', 10, 0.50) > 0 AS dave_buys;
-SELECT kind, quantity, bids, surplus FROM market.execute(:final);
-SELECT a.label, f.side, f.quantity * 0.000001 AS quantity, f.price * 0.000001 AS effective_price
-  FROM market.fills f JOIN market.accounts a ON a.id = f.account
-  JOIN market.executions x ON x.id = f.execution AND x.kind = 'direct' ORDER BY f.side;
-\echo '-- Holdings, and the collateral behind them (1.00 per complete set).'
-SELECT a.label, o.label AS outcome, h.quantity * 0.000001 AS contracts
-  FROM market.holdings h JOIN market.accounts a ON a.id = h.account
-  JOIN market.outcomes o ON o.id = h.outcome WHERE h.quantity > 0 ORDER BY o.number, a.label;
-SELECT number, collateral FROM market.market_overview WHERE number = 2;
-\echo '-- Every match is one journal transfer.'
-SELECT j.kind, j.label, j.amount, j.balance_before, j.balance_after
-  FROM market.account_journal j WHERE j.kind IN ('mint', 'trade', 'redeem') ORDER BY j.transfer, j.amount;
-SELECT label, balance, locked, available FROM market.account_balances WHERE kind = 'user' ORDER BY label;
+\echo '-- carol reads the accounts table: row-level security shows her only her own.'
+SELECT id, label, pg_get_userbyid(owner) AS owner FROM market.accounts;
 
 \echo
-\echo '-- Positions: cost basis, value at the last trade price, P&L.'
-SELECT a.label, p.outcome_label, p.quantity, p.cost_basis, p.average_price, p.last_price,
-	   p.market_value, p.unrealized_pnl
-  FROM market.position_holdings p JOIN market.accounts a ON a.id = p.account ORDER BY p.outcome_number;
-SELECT a.label, p.contracts, p.cost_basis, p.realized_pnl, p.status
-  FROM market.positions_summary p JOIN market.accounts a ON a.id = p.account ORDER BY a.label;
-SELECT label, balance, invested, market_value, total FROM market.account_summary ORDER BY label;
+\echo '== 3. The operator (the back end) records the cash the traders wired in =='
+\connect - backend
+LISTEN market_events;
+SELECT market.deposit(:alice, 100) AS alice, market.deposit(:bob, 100) AS bob,
+	   market.deposit(:carol, 100, 'wire-2026-0042') AS carol;
+\echo '-- A retry with the same idempotency key deposits once: carol still has 100.'
+SELECT market.deposit(:carol, 100, 'wire-2026-0042') AS carol;
+\echo '-- It also opens the account the oracle will report from, owned by role oracle.'
+SELECT market.create_account('weather desk', 'oracle') AS desk \gset
 
 \echo
-\echo '== Resolution and settlement =='
-\echo '-- Trading stops; the admin resolves the final: home won.'
-SELECT market.close_market(:final);
-SELECT market.resolve(:final, market.outcome_id(:final, 1));
-SELECT o.number, o.state, m.payouts, o.collateral FROM market.market_overview o
-  JOIN market.markets m ON m.id = o.id WHERE o.number = 2;
-\echo '-- With no dispute window the report is final at the first settle.'
-\echo '-- Every holder is paid from the collateral: 1.00 per winning contract.'
-SELECT a.label, s.payout FROM market.settle(:final) s
+\echo '-- Mistake (42501): alice tries to deposit into her own account. Only an operator'
+\echo '-- moves cash in; traders may not even call deposit.'
+\connect - alice
+LISTEN market_events;
+\set ON_ERROR_STOP 0
+SELECT market.deposit(:alice, 1000000);
+\set ON_ERROR_STOP 1
+
+\echo
+\echo '== 4. The admin opens a market (number 1), reported by the weather desk, disputable for a day =='
+\connect - exchange_admin
+LISTEN market_events;
+SELECT market.create_market('Will it rain in Paris tomorrow?', ARRAY['YES', 'NO'],
+		oracle => :desk, dispute_window => '1 day') AS rain \gset
+SELECT o.number, o.description, o.state, o.tick_size, o.outcomes, m.dispute_window
+  FROM market.market_overview o JOIN market.markets m ON m.id = o.id;
+
+\echo
+\echo '== 5. Traders place orders, each as itself; orders reserve escrow =='
+\connect - alice
+LISTEN market_events;
+\echo '-- alice bids 0.60 for 20 YES (escrow 20 x 0.60 = 12.000000).'
+SELECT market.place_order(:alice, market.outcome_id(:rain, 1), 'buy', 20, 0.60) AS alice_order \gset
+\connect - bob
+LISTEN market_events;
+\echo '-- bob bids 0.45 for 20 NO.'
+SELECT market.place_order(:bob, market.outcome_id(:rain, 2), 'buy', 20, 0.45) AS bob_order \gset
+\connect - carol
+LISTEN market_events;
+\echo '-- carol bids 0.50 for 30 YES.'
+SELECT market.place_order(:carol, market.outcome_id(:rain, 1), 'buy', 30, 0.50) AS carol_order \gset
+
+\echo
+\set ON_ERROR_STOP 0
+\echo '-- Mistake (42501): carol places an order for bob''s account.'
+SELECT market.place_order(:bob, market.outcome_id(:rain, 2), 'buy', 10, 0.40);
+\echo '-- Mistake (P0002): carol passes the market number 1 where the market id goes.'
+SELECT market.outcome_id(1, 1);
+\echo '-- Mistake (22023): a quantity with more than 6 decimals.'
+SELECT market.place_order(:carol, market.outcome_id(:rain, 2), 'buy', 10.1234567, 0.40);
+\set ON_ERROR_STOP 1
+
+\echo
+\echo '-- carol sees her own open order and cash (a trader reads only its own rows).'
+SELECT account_label, outcome_label, side, price, quantity, escrow FROM market.open_orders;
+SELECT label, balance, locked, available FROM market.account_balances;
+
+\echo
+\echo '-- The book is public (depth, no names): the depth chart draws it.'
+SELECT outcome, label, side, price, quantity, depth, bar FROM market.depth_chart(:rain, 20);
+\echo '-- The listing: bids 0.60 YES + 0.45 NO sum to 1.05, so each implies an ask for the other.'
+SELECT outcome_label, best_bid, best_ask, last_price, volume, implied_probability
+  FROM market.market_listing WHERE market = :rain ORDER BY outcome_number;
+
+\echo
+\echo '== 6. The operator runs the auction: YES 0.60 + NO 0.45 >= 1 mints 20 complete sets =='
+\echo '-- (the 0.05 surplus goes back pro-rata: alice pays 0.60/1.05, bob 0.45/1.05)'
+\connect - backend
+LISTEN market_events;
+SELECT kind, quantity, sets, bids, surplus FROM market.execute(:rain);
+SELECT account_label, outcome_label, side, quantity, price, paid FROM market.trades ORDER BY outcome_label DESC;
+
+\echo
+\echo '== 7. Two more rounds, each ending in an auction by the operator =='
+\echo '-- carol raises her bid to 0.70 for 10 YES (replace_order); alice offers 10 of hers at 0.66.'
+SELECT pg_sleep(0.3) \g /dev/null
+\connect - carol
+LISTEN market_events;
+SELECT market.replace_order(:carol, market.outcome_id(:rain, 1), 'buy', 10, 0.70) AS carol_order \gset
+\connect - alice
+LISTEN market_events;
+SELECT market.place_order(:alice, market.outcome_id(:rain, 1), 'sell', 10, 0.66) AS alice_order \gset
+\connect - backend
+LISTEN market_events;
+SELECT kind, quantity, sets, bids, surplus FROM market.execute(:rain);
+\echo '-- carol offers 5 YES at 0.80, alice buys them back at 0.82; bob bids 0.10 for 10 NO, in vain.'
+SELECT pg_sleep(0.3) \g /dev/null
+\connect - carol
+LISTEN market_events;
+SELECT market.place_order(:carol, market.outcome_id(:rain, 1), 'sell', 5, 0.80) AS carol_order \gset
+\connect - alice
+LISTEN market_events;
+SELECT market.place_order(:alice, market.outcome_id(:rain, 1), 'buy', 5, 0.82) AS alice_order \gset
+\connect - bob
+LISTEN market_events;
+SELECT market.place_order(:bob, market.outcome_id(:rain, 2), 'buy', 10, 0.10) AS bob_order \gset
+\connect - backend
+LISTEN market_events;
+SELECT kind, quantity, sets, bids, surplus FROM market.execute(:rain);
+
+\echo
+\echo '== 8. Market data: candles, a price sparkline, the listing =='
+SELECT outcome, open, high, low, close, volume, trades FROM market.candles(:rain, '1 day');
+SELECT market.sparkline(:rain, 1, '0.3 seconds') AS yes_price_over_time;
+SELECT outcome_label, best_bid, best_ask, last_price, volume, implied_probability
+  FROM market.market_listing WHERE market = :rain ORDER BY outcome_number;
+
+\echo
+\echo '== 9. Positions and account summary (the operator reads every account) =='
+SELECT account_label, outcome_label, quantity, cost_basis, average_price, last_price,
+	   market_value, unrealized_pnl
+  FROM market.position_holdings ORDER BY account_label, outcome_number;
+SELECT label, balance, locked, invested, market_value, total, unrealized_pnl
+  FROM market.account_summary WHERE label <> 'weather desk' ORDER BY label;
+
+\echo
+\echo '== 10. Close, report, dispute, second report =='
+\echo '-- The admin closes the market: the closing auction finds nothing to match;'
+\echo '-- bob''s resting bid is cancelled and its escrow released.'
+\connect - exchange_admin
+LISTEN market_events;
+SELECT market.close_market(:rain) \g /dev/null
+\echo '-- The oracle reports YES.'
+\connect - oracle
+LISTEN market_events;
+SELECT market.resolve(:rain, market.outcome_id(:rain, 1)) \g /dev/null
+\echo
+\echo '-- Mistake (55000): bob claims his payout inside the dispute window.'
+\connect - bob
+LISTEN market_events;
+\set ON_ERROR_STOP 0
+SELECT * FROM market.settle(:rain, :bob);
+\set ON_ERROR_STOP 1
+\echo
+\echo '-- The admin upholds a dispute: the report is withdrawn, the market is closed again.'
+\connect - exchange_admin
+LISTEN market_events;
+SELECT market.dispute(:rain, 'the rain gauge was read a day early') \g /dev/null
+\echo '-- The oracle reports again: NO.'
+\connect - oracle
+LISTEN market_events;
+SELECT market.resolve(:rain, market.outcome_id(:rain, 2)) \g /dev/null
+\echo '-- The admin confirms the report now rather than wait out the window.'
+\connect - exchange_admin
+LISTEN market_events;
+SELECT market.finalize(:rain) \g /dev/null
+SELECT market_number, outcome_label, payout, state FROM market.market_payouts ORDER BY outcome_number;
+
+\echo
+\echo '== 11. Settlement: bob claims his own payout, the operator pays everyone else =='
+\connect - bob
+LISTEN market_events;
+SELECT payout FROM market.settle(:rain, :bob);
+\connect - backend
+LISTEN market_events;
+SELECT a.label, s.payout FROM market.settle(:rain) s
   JOIN market.accounts a ON a.id = s.account ORDER BY a.label;
-\echo '-- Settling again pays nothing.'
-SELECT * FROM market.settle(:final);
-SELECT a.label, p.realized_pnl, p.status, p.payout, p.result
-  FROM market.positions_summary p JOIN market.accounts a ON a.id = p.account ORDER BY a.label;
-SELECT j.kind, j.label, j.amount, j.balance_before, j.balance_after
-  FROM market.account_journal j WHERE j.kind = 'payout' ORDER BY j.transfer, j.amount;
-SELECT number, state, collateral FROM market.market_overview ORDER BY number;
-\echo '-- Everything adds up: the traders hold what came in from outside.'
-SELECT sum(balance) AS traders, -market.balance(1) AS deposits_less_withdrawals
-  FROM market.account_balances WHERE kind = 'user';
-SELECT label, balance, locked, available FROM market.account_balances WHERE kind = 'user' ORDER BY label;
+SELECT account_label, contracts, cost_basis, realized_pnl, payout, status, result
+  FROM market.positions_summary ORDER BY account_label;
+SELECT label, balance, locked, available FROM market.account_balances
+ WHERE kind = 'user' AND label <> 'weather desk' ORDER BY label;
 
 \echo
-\echo '-- The invariants hold (no rows = healthy).'
-SELECT * FROM market.check_invariants();
-\pset footer on
+\echo '== 12. Everything adds up: traders hold exactly what was deposited, and no invariant is broken =='
+SELECT sum(balance) AS traders_hold, -market.balance(1) AS deposited
+  FROM market.account_balances WHERE kind = 'user';
+SELECT count(*) AS invariant_violations FROM market.check_invariants();
+DO $$
+BEGIN
+	IF EXISTS (SELECT FROM market.check_invariants()) THEN
+		RAISE EXCEPTION 'check_invariants() found violations';
+	END IF;
+END $$;
+\echo
+\echo '== The end =='
