@@ -694,6 +694,40 @@ contains(const int64 *ids, int n, int64 id)
 }
 
 /*
+ * Take a market's lock for cancel_orders.  A market whose close_at has
+ * passed but whose close is not written down yet is closed first, as every
+ * call that touches it must (its closing auction included): that takes
+ * the freeze lock, and the close locks its accounts before the caller's
+ * account row is locked (see locks.c).  Its waits are then bounded like
+ * close_market's; *bound keeps the GUC level to undo.  Others take the
+ * trade lock.  Returns true if this call closed the market.
+ */
+static bool
+lock_for_cancel(int64 market, int *bound)
+{
+	MarketRow	m;
+
+	if (market_read(market, &m) && market_close_pending(&m))
+	{
+		if (*bound < 0)
+			*bound = market_bound_waits();
+		market_lock(market, MARKET_LOCK_FREEZE);
+		m = market_fetch(market);
+		if (market_close_pending(&m))
+		{
+			market_close(&m, true, false, NULL, NULL);
+			ereport(NOTICE,
+					(errmsg("market %d closed at its close_at, before this call", m.number),
+					 errdetail("This call wrote the close down: the closing auction ran on the book as of close_at, then the close cancelled every open order.")));
+			return true;
+		}
+		return false;
+	}
+	market_lock(market, MARKET_LOCK_TRADE);
+	return false;
+}
+
+/*
  * Cancel an account's open orders: in one market (one_market), or in every
  * market.  The caller is connected to SPI.  Returns the number cancelled.
  *
@@ -720,6 +754,7 @@ cancel_of_account(int64 account, bool one_market, int64 only_market)
 	Datum	   *allowed;
 	int			nallowed = 0;
 	uint64		n;
+	int			bound = -1;
 
 	/* refuse before taking any lock */
 	values[0] = Int64GetDatum(account);
@@ -738,7 +773,7 @@ cancel_of_account(int64 account, bool one_market, int64 only_market)
 	locked = palloc(capacity * sizeof(int64));
 	if (one_market)
 	{
-		market_lock(only_market, MARKET_LOCK_TRADE);
+		(void) lock_for_cancel(only_market, &bound);
 		locked[nlocked++] = only_market;
 	}
 	else
@@ -762,7 +797,7 @@ cancel_of_account(int64 account, bool one_market, int64 only_market)
 			/* in id order (the query sorts), after SPI_tuptable is copied */
 			for (int i = 0; i < nfresh; i++)
 			{
-				market_lock(fresh[i], MARKET_LOCK_TRADE);
+				(void) lock_for_cancel(fresh[i], &bound);
 				if (nlocked == capacity)
 				{
 					capacity *= 2;
@@ -793,7 +828,8 @@ cancel_of_account(int64 account, bool one_market, int64 only_market)
 		{
 			MarketRow	m;
 
-			if (!market_try_lock(late[i], MARKET_LOCK_TRADE))
+			if (!market_try_lock(late[i], MARKET_LOCK_TRADE) ||
+				(market_read(late[i], &m) && market_close_pending(&m)))
 				ereport(ERROR,
 						(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
 						 errmsg("market %d is busy",
@@ -825,7 +861,10 @@ cancel_of_account(int64 account, bool one_market, int64 only_market)
 			allowed[nallowed++] = Int64GetDatum(locked[i]);
 	}
 	if (nallowed == 0)
+	{
+		market_unbound_waits(bound);
 		return 0;
+	}
 
 	values[0] = Int64GetDatum(account);
 	values[1] = PointerGetDatum(construct_array(allowed, nallowed, INT8OID,
@@ -833,6 +872,7 @@ cancel_of_account(int64 account, bool one_market, int64 only_market)
 												TYPALIGN_DOUBLE));
 	n = market_exec(&cancel_account_orders, values, NULL, SPI_OK_INSERT_RETURNING);
 	market_notify_rows();
+	market_unbound_waits(bound);
 	return (int) n;
 }
 
@@ -850,7 +890,15 @@ cancel_of_market(int64 market)
 	bound = market_bound_waits();
 	market_lock(market, MARKET_LOCK_FREEZE);
 	m = market_fetch(market);
-	if (cancellable(&m))
+	/* a close that close_at made is written down first, with its auction */
+	if (market_close_pending(&m))
+	{
+		market_close(&m, true, false, NULL, NULL);
+		ereport(NOTICE,
+				(errmsg("market %d closed at its close_at, before this call", m.number),
+				 errdetail("This call wrote the close down: the closing auction ran on the book as of close_at, then the close cancelled every open order.")));
+	}
+	else if (cancellable(&m))
 		n = market_cancel_book(&m, "book cancelled", MARKET_CANCEL_ALL, false, 0);
 	market_unbound_waits(bound);
 	return n;

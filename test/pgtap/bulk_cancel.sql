@@ -4,7 +4,7 @@
 -- as cancel_order writes them, and a second call that cancels nothing.
 \ir common.psql
 
-SELECT plan(38);
+SELECT plan(44);
 
 SELECT market.create_account('bc-alice', 'tap_alice') AS alice \gset
 SELECT market.create_account('bc-bob', 'tap_bob') AS bob \gset
@@ -132,6 +132,40 @@ SELECT is((SELECT sum(locked) FROM market.accounts WHERE id IN (:alice, :bob)), 
 SELECT is((SELECT count(*) FROM market.orders WHERE cancel_reason = 'book cancelled'), 3::bigint,
 	'a book''s orders are cancelled with reason book cancelled');
 SELECT is_empty($$SELECT * FROM market.check_invariants()$$, 'the invariants hold');
+
+-- A market whose close_at has passed is closed first, with its closing
+-- auction, by whichever cancel_orders touches it.  (The transaction's
+-- clock does not move: the fixture moves close_at into the past.)
+SELECT market.create_market('bc-closing', ARRAY['YES', 'NO'], close_at => now() + interval '1 hour') AS cm \gset
+SELECT market.create_market('bc-closing-2', ARRAY['YES', 'NO'], close_at => now() + interval '1 hour') AS cm2 \gset
+SELECT market.place_order(:alice, market.outcome_id(:cm, 1), 'buy', 4, 0.60) \g /dev/null
+SELECT market.place_order(:bob, market.outcome_id(:cm, 1), 'sell', 3, 0.50) \g /dev/null
+SELECT market.place_order(:alice, market.outcome_id(:cm2, 1), 'buy', 2, 0.55) \g /dev/null
+SELECT market.place_order(:bob, market.outcome_id(:cm2, 1), 'sell', 2, 0.55) \g /dev/null
+UPDATE market.markets SET close_at = clock_timestamp() - interval '1 second' WHERE id IN (:cm, :cm2);
+SET ROLE tap_alice;
+SELECT is(market.cancel_orders(:alice), 0,
+	'cancel_orders(account): the markets past close_at close first; nothing of alice''s is left to cancel');
+RESET ROLE;
+SELECT results_eq(format($$SELECT state, (SELECT count(*) FROM market.executions x WHERE x.market = m.id)
+							 FROM market.markets m WHERE id IN (%s, %s) ORDER BY number$$, :cm, :cm2),
+	$$VALUES ('closed', 1::bigint), ('closed', 1::bigint)$$,
+	'both closes were written down, each with its closing auction');
+SELECT results_eq(format($$SELECT account, status, cancel_reason FROM market.orders
+							WHERE market = %s ORDER BY account = %s DESC$$, :cm, :alice),
+	format($$VALUES (%s::bigint, 'cancelled', 'market closed'), (%s::bigint, 'filled', NULL)$$, :alice, :bob),
+	'the auction filled 3 of alice''s 4; the close, not cancel_orders, cancelled the rest');
+SELECT market.create_market('bc-closing-3', ARRAY['YES', 'NO'], close_at => now() + interval '1 hour') AS cm3 \gset
+SELECT market.place_order(:alice, market.outcome_id(:cm3, 1), 'buy', 1, 0.50) \g /dev/null
+SELECT market.place_order(:bob, market.outcome_id(:cm3, 2), 'buy', 1, 0.50) \g /dev/null
+UPDATE market.markets SET close_at = clock_timestamp() - interval '1 second' WHERE id = :cm3;
+SET ROLE tap_operator;
+SELECT is(market.cancel_orders(market => :cm3), 0,
+	'cancel_orders(market => m) past close_at: the close comes first and cancels the book itself');
+RESET ROLE;
+SELECT is((SELECT count(*) FROM market.executions WHERE market = :cm3), 1::bigint,
+	'the book crossed (a mint of 0.50 + 0.50): the closing auction matched it');
+SELECT is_empty($$SELECT * FROM market.check_invariants()$$, 'the invariants hold after the closes');
 
 SELECT * FROM finish();
 ROLLBACK;
