@@ -103,6 +103,9 @@ SELECT label, balance, locked, available FROM market.account_balances;
 \echo
 \echo '-- The book is public (depth, no names): the depth chart draws it.'
 SELECT outcome, label, side, price, quantity, depth, bar FROM market.depth_chart(:rain, 20);
+\echo '-- book_prices: each outcome''s best bid and ask, and the ask the other outcomes'' bids imply.'
+SELECT outcome_label, best_bid, best_ask, implied_ask, last_price
+  FROM market.book_prices WHERE market = :rain ORDER BY outcome_number;
 \echo '-- The listing: bids 0.60 YES + 0.45 NO sum to 1.05, so each implies an ask for the other.'
 SELECT outcome_label, best_bid, best_ask, last_price, volume, implied_probability
   FROM market.market_listing WHERE market = :rain ORDER BY outcome_number;
