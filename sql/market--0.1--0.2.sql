@@ -173,14 +173,17 @@ CREATE FUNCTION market.sparkline(market bigint, outcome int,
 		width interval DEFAULT '1 hour', points int DEFAULT 60)
 	RETURNS text
 	LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+	SET TimeZone = 'UTC'
 	AS $$
 DECLARE
 	blocks CONSTANT text[] := ARRAY['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 	buckets timestamptz[];
 	closes numeric[];
-	line text := '';
+	line text[] := '{}';
 	close numeric;
+	n int;
 	i int := 1;
+	first timestamptz;
 	t timestamptz;
 BEGIN
 	IF sparkline.outcome IS NULL OR sparkline.points IS NULL THEN
@@ -208,17 +211,26 @@ BEGIN
 	IF buckets IS NULL THEN
 		RETURN '';
 	END IF;
-	-- every interval from the first trade's to the last's; one without
-	-- trades keeps the price before it
-	FOR t IN SELECT generate_series(buckets[1], buckets[cardinality(buckets)], sparkline.width)
+	-- the latest points intervals up to the last trade's (in UTC, so that
+	-- a day is the 24 hours candles' buckets are); one without trades
+	-- keeps the price before it, from before the first interval drawn too
+	n := cardinality(buckets);
+	first := greatest(buckets[1], buckets[n] - (sparkline.points - 1) * sparkline.width);
+	WHILE i < n AND buckets[i + 1] <= first LOOP
+		i := i + 1;
+	END LOOP;
+	close := closes[i];
+	FOR t IN SELECT generate_series(first, buckets[n], sparkline.width)
 	LOOP
-		IF i <= cardinality(buckets) AND buckets[i] = t THEN
+		IF i <= n AND buckets[i] = t THEN
 			close := closes[i];
+			i := i + 1;
+		ELSIF i <= n AND buckets[i] < t THEN
 			i := i + 1;
 		END IF;
 		line := line || blocks[1 + least(7, floor(close * 8)::int)];
 	END LOOP;
-	RETURN right(line, sparkline.points);
+	RETURN array_to_string(line, '');
 END
 $$;
 COMMENT ON FUNCTION market.sparkline(bigint, int, interval, int) IS
@@ -335,8 +347,9 @@ SELECT m.id AS market, m.number AS market_number, m.description,
 							   CASE WHEN best.others_asks < 1000000
 									THEN 1000000 - best.others_asks ELSE 0 END), 0) AS bid,
 			   least(best.direct_ask,
-					 CASE WHEN best.others_bids < 1000000
-						  THEN 1000000 - best.others_bids END) AS ask) px
+					 -- bids of the others that already cover a set: one tick
+					 CASE WHEN best.others_bids IS NOT NULL
+						  THEN greatest(m.tick, 1000000 - best.others_bids) END) AS ask) px
   LEFT JOIN LATERAL (
 		SELECT coalesce(sum(f.quantity) FILTER (WHERE f.side = 'buy' OR x.kind = 'merge'), 0) AS volume
 		  FROM market.fills f
@@ -964,3 +977,31 @@ COMMENT ON COLUMN market.trades.market_description IS 'the market''s question';
 COMMENT ON COLUMN market.market_overview.closing_auction IS 'whether the market runs one last auction on its book when it closes';
 COMMENT ON COLUMN market.order_book.market_description IS 'the market''s question';
 COMMENT ON COLUMN market.book_prices.market_description IS 'the market''s question';
+
+------------------------------------------------------------------------------
+-- Review fixes.
+-- The views that run with their owner's rights show public market data;
+-- as security barriers, a caller's function in a WHERE clause sees only
+-- the rows the view returns, never the rows underneath (accounts'
+-- balances, orders no longer open).  Set after every CREATE OR REPLACE
+-- above, which resets a view's options.
+------------------------------------------------------------------------------
+
+ALTER VIEW market.market_overview SET (security_barrier = true);
+ALTER VIEW market.order_book SET (security_barrier = true);
+ALTER VIEW market_internal.marks SET (security_barrier = true);
+ALTER VIEW market.book_prices SET (security_barrier = true);
+ALTER VIEW market.market_payouts SET (security_barrier = true);
+ALTER VIEW market.market_listing SET (security_barrier = true);
+
+-- A trader reads an account it owns, never one owned by an extension role
+-- (which every member of that role would otherwise read), as the C checks
+-- already refuse to act for one.
+ALTER POLICY accounts_owner ON market.accounts
+	USING (owner IS NOT NULL AND pg_catalog.pg_has_role(owner::oid, 'USAGE')
+		   AND pg_catalog.pg_get_userbyid(owner::oid) NOT IN
+			   ('market_admin', 'market_operator', 'market_trader', 'market_oracle'));
+
+-- An order's fills, for order_history, without scanning the account's.
+DROP INDEX market.fills_account;
+CREATE INDEX fills_account ON market.fills (account, order_id);

@@ -403,7 +403,7 @@ CREATE TABLE market.fills (
 	created_at	timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	PRIMARY KEY (execution, order_id)
 );
-CREATE INDEX fills_account ON market.fills (account);
+CREATE INDEX fills_account ON market.fills (account, order_id);
 -- each outcome's last fills, for its exact mark (market_internal.marks)
 CREATE INDEX fills_outcome ON market.fills (outcome, execution);
 COMMENT ON TABLE market.fills IS
@@ -609,7 +609,7 @@ SELECT j.transfer, j.account, a.label, j.kind,
 COMMENT ON VIEW market.account_journal IS
 	'the journal in cash units with each entry''s balance before and after';
 
-CREATE VIEW market.market_overview AS
+CREATE VIEW market.market_overview WITH (security_barrier = true) AS
 SELECT m.id, m.number, m.description, m.kind,
 	   CASE WHEN m.state IN ('active', 'paused') AND m.close_at <= pg_catalog.now()
 			THEN 'closed' ELSE m.state END AS state,
@@ -624,7 +624,7 @@ COMMENT ON VIEW market.market_overview IS
 
 -- The book is public market data: this view runs with its owner's rights
 -- and shows only aggregates, never who placed an order.
-CREATE VIEW market.order_book AS
+CREATE VIEW market.order_book WITH (security_barrier = true) AS
 SELECT o.market, m.number AS market_number, o.outcome, oc.number AS outcome_number,
 	   oc.label AS outcome_label, o.side, o.price * 0.000001 AS price,
 	   sum(o.quantity) * 0.000001 AS quantity, count(*) AS orders,
@@ -659,7 +659,7 @@ COMMENT ON VIEW market.open_orders IS
 -- paid.  Public market data read with the owner's rights (a trader's
 -- reads see only its own fills); reachable only through the position
 -- views, since no role has USAGE on market_internal.
-CREATE VIEW market_internal.marks AS
+CREATE VIEW market_internal.marks WITH (security_barrier = true) AS
 SELECT o.id AS outcome, o.last_price,
 	   COALESCE(f.num, o.last_price) AS num,
 	   COALESCE(f.den, 1000000) AS den
@@ -732,7 +732,7 @@ COMMENT ON VIEW market.positions_summary IS
 -- Public market data: per outcome, the best bid and ask, the last trade
 -- price, and the implied ask: what a buy of the outcome must bid to mint
 -- against the best bids of all the others (1 - their sum).
-CREATE VIEW market.book_prices AS
+CREATE VIEW market.book_prices WITH (security_barrier = true) AS
 SELECT m.id AS market, m.number AS market_number, o.id AS outcome, o.number AS outcome_number,
 	   o.label AS outcome_label,
 	   b.price * 0.000001 AS best_bid,
@@ -861,7 +861,7 @@ COMMENT ON COLUMN market.account_settlements.transfer IS 'the journal transfer t
 
 -- Public market data: the payout of each outcome of a resolved or
 -- finalized market, per contract in cash units.
-CREATE VIEW market.market_payouts AS
+CREATE VIEW market.market_payouts WITH (security_barrier = true) AS
 SELECT m.id AS market, m.number AS market_number, m.description AS market_description,
 	   m.state, o.id AS outcome, o.number AS outcome_number, o.label AS outcome_label,
 	   m.payouts[o.number] * 0.000001 AS payout,
@@ -956,14 +956,17 @@ CREATE FUNCTION market.sparkline(market bigint, outcome int,
 		width interval DEFAULT '1 hour', points int DEFAULT 60)
 	RETURNS text
 	LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+	SET TimeZone = 'UTC'
 	AS $$
 DECLARE
 	blocks CONSTANT text[] := ARRAY['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 	buckets timestamptz[];
 	closes numeric[];
-	line text := '';
+	line text[] := '{}';
 	close numeric;
+	n int;
 	i int := 1;
+	first timestamptz;
 	t timestamptz;
 BEGIN
 	IF sparkline.outcome IS NULL OR sparkline.points IS NULL THEN
@@ -991,17 +994,26 @@ BEGIN
 	IF buckets IS NULL THEN
 		RETURN '';
 	END IF;
-	-- every interval from the first trade's to the last's; one without
-	-- trades keeps the price before it
-	FOR t IN SELECT generate_series(buckets[1], buckets[cardinality(buckets)], sparkline.width)
+	-- the latest points intervals up to the last trade's (in UTC, so that
+	-- a day is the 24 hours candles' buckets are); one without trades
+	-- keeps the price before it, from before the first interval drawn too
+	n := cardinality(buckets);
+	first := greatest(buckets[1], buckets[n] - (sparkline.points - 1) * sparkline.width);
+	WHILE i < n AND buckets[i + 1] <= first LOOP
+		i := i + 1;
+	END LOOP;
+	close := closes[i];
+	FOR t IN SELECT generate_series(first, buckets[n], sparkline.width)
 	LOOP
-		IF i <= cardinality(buckets) AND buckets[i] = t THEN
+		IF i <= n AND buckets[i] = t THEN
 			close := closes[i];
+			i := i + 1;
+		ELSIF i <= n AND buckets[i] < t THEN
 			i := i + 1;
 		END IF;
 		line := line || blocks[1 + least(7, floor(close * 8)::int)];
 	END LOOP;
-	RETURN right(line, sparkline.points);
+	RETURN array_to_string(line, '');
 END
 $$;
 COMMENT ON FUNCTION market.sparkline(bigint, int, interval, int) IS
@@ -1016,7 +1028,7 @@ COMMENT ON FUNCTION market.sparkline(bigint, int, interval, int) IS
 -- lower of its best sell and the ask implied by the other outcomes' best
 -- bids (a mint: 1 minus their sum); its bid the higher of its best buy
 -- and the bid implied by the other outcomes' best asks (a merge).
-CREATE VIEW market.market_listing AS
+CREATE VIEW market.market_listing WITH (security_barrier = true) AS
 SELECT m.id AS market, m.number AS market_number, m.description,
 	   CASE WHEN m.state IN ('active', 'paused') AND m.close_at <= pg_catalog.now()
 			THEN 'closed' ELSE m.state END AS state,
@@ -1055,8 +1067,9 @@ SELECT m.id AS market, m.number AS market_number, m.description,
 							   CASE WHEN best.others_asks < 1000000
 									THEN 1000000 - best.others_asks ELSE 0 END), 0) AS bid,
 			   least(best.direct_ask,
-					 CASE WHEN best.others_bids < 1000000
-						  THEN 1000000 - best.others_bids END) AS ask) px
+					 -- bids of the others that already cover a set: one tick
+					 CASE WHEN best.others_bids IS NOT NULL
+						  THEN greatest(m.tick, 1000000 - best.others_bids) END) AS ask) px
   LEFT JOIN LATERAL (
 		SELECT coalesce(sum(f.quantity) FILTER (WHERE f.side = 'buy' OR x.kind = 'merge'), 0) AS volume
 		  FROM market.fills f
@@ -1120,7 +1133,9 @@ CREATE POLICY accounts_staff ON market.accounts FOR SELECT
 	TO market_admin, market_operator USING (true);
 CREATE POLICY accounts_owner ON market.accounts FOR SELECT
 	TO market_trader
-	USING (owner IS NOT NULL AND pg_catalog.pg_has_role(owner::oid, 'USAGE'));
+	USING (owner IS NOT NULL AND pg_catalog.pg_has_role(owner::oid, 'USAGE')
+		   AND pg_catalog.pg_get_userbyid(owner::oid) NOT IN
+			   ('market_admin', 'market_operator', 'market_trader', 'market_oracle'));
 CREATE POLICY journal_staff ON market.journal FOR SELECT
 	TO market_admin, market_operator USING (true);
 CREATE POLICY journal_owner ON market.journal FOR SELECT

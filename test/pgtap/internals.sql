@@ -6,7 +6,7 @@
 -- owns it, never through one of the extension's own roles.
 \ir common.psql
 
-SELECT plan(23);
+SELECT plan(26);
 
 -- Where the internals live.
 SELECT is((SELECT count(*) FROM pg_proc
@@ -33,6 +33,14 @@ SELECT ok(NOT has_schema_privilege(r, 'market_internal', 'USAGE'),
 SELECT is((SELECT prosecdef FROM pg_proc
 			WHERE oid = 'market_internal.journal_check()'::regprocedure),
 	true, 'journal_check reads the journal as its owner, whoever inserts');
+
+-- The views that run with their owner's rights are security barriers: a
+-- caller's function in a WHERE clause sees only what the view returns.
+SELECT is((SELECT count(*) FROM pg_class c
+			WHERE c.relkind = 'v' AND c.relnamespace IN ('market'::regnamespace, 'market_internal'::regnamespace)
+			  AND NOT coalesce('security_invoker=true' = ANY (c.reloptions), false)
+			  AND NOT coalesce('security_barrier=true' = ANY (c.reloptions), false)),
+	0::bigint, 'every view is security_invoker or a security barrier');
 
 -- Called directly, even by a superuser, the triggers refuse cleanly.
 SELECT throws_ok('SELECT market_internal.account_check()', '39P01',
@@ -94,7 +102,35 @@ SELECT throws_ok(format($$SELECT market.place_order(%s, %s, 'buy', 1, 0.5)$$,
 	'trader: cannot act for an account owned by market_trader');
 SELECT throws_ok(format('SELECT market.balance(%s)', :pooled), '42501', NULL,
 	'trader: cannot read an account owned by market_trader');
+SELECT is((SELECT count(*) FROM market.accounts WHERE id = :pooled), 0::bigint,
+	'trader: row-level security hides an account owned by market_trader too');
 RESET ROLE;
+
+-- A trader's cheap function in a WHERE clause on an owner-rights view sees
+-- only the rows the view returns: the markets' collateral, never the
+-- balances of the accounts it joins.  (The planner settings invite it to
+-- run the function on the accounts scan, which it would without a barrier.)
+CREATE FUNCTION pg_temp.peek(numeric) RETURNS boolean
+	LANGUAGE plpgsql IMMUTABLE COST 0.0000001 AS $$
+BEGIN
+	PERFORM pg_catalog.set_config('tap.seen',
+		pg_catalog.current_setting('tap.seen', true) || ',' || $1::text, false);
+	RETURN true;
+END
+$$;
+GRANT EXECUTE ON FUNCTION pg_temp.peek(numeric) TO PUBLIC;
+SET ROLE tap_alice;
+SET LOCAL enable_nestloop = off;
+SET LOCAL enable_mergejoin = off;
+SET LOCAL enable_indexscan = off;
+SET LOCAL enable_bitmapscan = off;
+SELECT pg_catalog.set_config('tap.seen', '', false) \g /dev/null
+SELECT count(*) FROM market.market_overview WHERE pg_temp.peek(collateral) \g /dev/null
+RESET ROLE;
+RESET enable_nestloop; RESET enable_mergejoin; RESET enable_indexscan; RESET enable_bitmapscan;
+SELECT is((SELECT count(*) FROM unnest(string_to_array(trim(leading ',' from current_setting('tap.seen')), ',')) v
+			WHERE v::numeric NOT IN (SELECT collateral FROM market.market_overview)),
+	0::bigint, 'a trader''s function on market_overview sees the collateral it shows, no account''s balance');
 
 SELECT * FROM finish();
 ROLLBACK;
