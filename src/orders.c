@@ -124,6 +124,8 @@ static MarketStatement account_owner = {
 	1, {INT8OID}
 };
 
+static void require_account_unlocked(int64 account, const char *action);
+
 /* The markets an account has open orders in, in id order. */
 static MarketStatement markets_of_account = {
 	"SELECT DISTINCT market FROM market.orders"
@@ -584,6 +586,8 @@ market_cancel_order(PG_FUNCTION_ARGS)
 	market = market_id_arg(fcinfo, 1, "market");
 
 	SPI_connect();
+	/* refuse before any lock: a close below locks other traders' rows */
+	require_account_unlocked(account, "cancel orders");
 	if (market_read(market, &m) && market_close_pending(&m))
 	{
 		/* an operational path now: its waits are bounded like close_market's */
@@ -605,22 +609,22 @@ market_cancel_order(PG_FUNCTION_ARGS)
 				 errmsg("market %d is %s", m.number, state),
 				 errdetail("Its orders were cancelled when it left trading.")));
 
-	/* the close locks its accounts in id order, before this one: see locks.c */
-	if (closing)
-		market_close(&m, true, false, NULL, NULL);
-	lock_trader_account(account, 0, "cancel orders");
+	/*
+	 * The close cancels every order left on the book, this account's too if
+	 * it had one, so there is nothing left for this call to cancel: it does
+	 * not lock the account's row at all (the close locked those it needed,
+	 * in id order; see locks.c).
+	 */
 	if (closing)
 	{
-		if (find_open_order(account, market, &released) == 0)
-		{
-			ereport(NOTICE,
-					(errmsg("market %d closed at its close_at, before this call", m.number),
-					 errdetail("This call wrote the close down: the closing auction ran on the book as of close_at, then the close cancelled every open order, this account's included."),
-					 errhint("Its fills, if any, are in market.trades.")));
-			market_unbound_waits(bound);
-			SPI_finish();
-			PG_RETURN_NUMERIC(market_micros_to_numeric(0));
-		}
+		market_close(&m, true, false, NULL, NULL);
+		ereport(NOTICE,
+				(errmsg("market %d closed at its close_at, before this call", m.number),
+				 errdetail("This call wrote the close down: the closing auction ran on the book as of close_at, then the close cancelled every order left on the book."),
+				 errhint("An order of this account, if it had one, was filled or cancelled by the close: see market.trades and market.order_history.")));
+		market_unbound_waits(bound);
+		SPI_finish();
+		PG_RETURN_NUMERIC(market_micros_to_numeric(0));
 	}
 	order = find_open_order(account, market, &released);
 	if (order == 0)
@@ -695,15 +699,16 @@ contains(const int64 *ids, int n, int64 id)
 
 /*
  * Take a market's lock for cancel_orders.  A market whose close_at has
- * passed but whose close is not written down yet is closed first, as every
- * call that touches it must (its closing auction included): that takes
- * the freeze lock, and the close locks its accounts before the caller's
- * account row is locked (see locks.c).  Its waits are then bounded like
- * close_market's; *bound keeps the GUC level to undo.  Others take the
- * trade lock.  Returns true if this call closed the market.
+ * passed but whose close is not written down yet must be closed first, as
+ * by every call that touches it (its closing auction included): that
+ * takes the freeze lock, with waits bounded like close_market's (*bound
+ * keeps the GUC level to undo).  Others take the trade lock.  Returns
+ * whether the market needs its close; the caller closes such markets only
+ * once it holds every market lock it needs, and before it locks the
+ * account row: market locks first, then account rows (locks.c).
  */
 static bool
-lock_for_cancel(int64 market, int *bound)
+lock_market_for_cancel(int64 market, int *bound)
 {
 	MarketRow	m;
 
@@ -712,19 +717,49 @@ lock_for_cancel(int64 market, int *bound)
 		if (*bound < 0)
 			*bound = market_bound_waits();
 		market_lock(market, MARKET_LOCK_FREEZE);
-		m = market_fetch(market);
-		if (market_close_pending(&m))
-		{
-			market_close(&m, true, false, NULL, NULL);
-			ereport(NOTICE,
-					(errmsg("market %d closed at its close_at, before this call", m.number),
-					 errdetail("This call wrote the close down: the closing auction ran on the book as of close_at, then the close cancelled every open order.")));
-			return true;
-		}
-		return false;
+		return true;
 	}
 	market_lock(market, MARKET_LOCK_TRADE);
 	return false;
+}
+
+/* Write down the close of a market locked by lock_market_for_cancel(). */
+static void
+close_for_cancel(int64 market)
+{
+	MarketRow	m = market_fetch(market);
+
+	if (!market_close_pending(&m))
+		return;
+	market_close(&m, true, false, NULL, NULL);
+	ereport(NOTICE,
+			(errmsg("market %d closed at its close_at, before this call", m.number),
+			 errdetail("This call wrote the close down: the closing auction ran on the book as of close_at, then the close cancelled every order left on the book.")));
+}
+
+/*
+ * Refuse, before taking any lock, an account that does not exist, a
+ * system account, or one the caller may not act for.
+ */
+static void
+require_account_unlocked(int64 account, const char *action)
+{
+	Datum		values[1] = {Int64GetDatum(account)};
+	bool		isnull;
+	char	   *kind;
+	Datum		owner;
+
+	if (market_exec(&account_owner, values, NULL, SPI_OK_SELECT) != 1)
+		market_account_not_found(account);
+	kind = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	owner = market_get_datum(0, 2, &isnull);
+	if (strcmp(kind, "user") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("account " INT64_FORMAT " is a system account", account),
+				 errdetail("System accounts do not trade.")));
+	market_require_account(account, isnull ? InvalidOid : DatumGetObjectId(owner),
+						   true, action);
 }
 
 /*
@@ -746,9 +781,9 @@ cancel_of_account(int64 account, bool one_market, int64 only_market)
 {
 	Datum		values[2];
 	bool		isnull;
-	char	   *kind;
-	Datum		owner;
 	int64	   *locked;
+	int64	   *closing;
+	int			nclosing = 0;
 	int			nlocked = 0;
 	int			capacity = 8;
 	Datum	   *allowed;
@@ -757,23 +792,15 @@ cancel_of_account(int64 account, bool one_market, int64 only_market)
 	int			bound = -1;
 
 	/* refuse before taking any lock */
+	require_account_unlocked(account, "cancel orders");
 	values[0] = Int64GetDatum(account);
-	if (market_exec(&account_owner, values, NULL, SPI_OK_SELECT) != 1)
-		market_account_not_found(account);
-	kind = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-	owner = market_get_datum(0, 2, &isnull);
-	if (strcmp(kind, "user") != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("account " INT64_FORMAT " is a system account", account),
-				 errdetail("System accounts do not trade.")));
-	market_require_account(account, isnull ? InvalidOid : DatumGetObjectId(owner),
-						   true, "cancel orders");
 
 	locked = palloc(capacity * sizeof(int64));
+	closing = palloc(capacity * sizeof(int64));
 	if (one_market)
 	{
-		(void) lock_for_cancel(only_market, &bound);
+		if (lock_market_for_cancel(only_market, &bound))
+			closing[nclosing++] = only_market;
 		locked[nlocked++] = only_market;
 	}
 	else
@@ -797,17 +824,25 @@ cancel_of_account(int64 account, bool one_market, int64 only_market)
 			/* in id order (the query sorts), after SPI_tuptable is copied */
 			for (int i = 0; i < nfresh; i++)
 			{
-				(void) lock_for_cancel(fresh[i], &bound);
+				bool		pending = lock_market_for_cancel(fresh[i], &bound);
+
 				if (nlocked == capacity)
 				{
 					capacity *= 2;
 					locked = repalloc(locked, capacity * sizeof(int64));
+					closing = repalloc(closing, capacity * sizeof(int64));
 				}
+				if (pending)
+					closing[nclosing++] = fresh[i];
 				locked[nlocked++] = fresh[i];
 			}
 		}
 	}
 
+	/* every market lock held: the pending closes, then the account row */
+	for (int i = 0; i < nclosing; i++)
+		close_for_cancel(closing[i]);
+	values[0] = Int64GetDatum(account);
 	lock_trader_account(account, 0, "cancel orders");
 
 	if (!one_market)
