@@ -626,6 +626,7 @@ market_cancel_order(PG_FUNCTION_ARGS)
 		SPI_finish();
 		PG_RETURN_NUMERIC(market_micros_to_numeric(0));
 	}
+	lock_trader_account(account, 0, "cancel orders");
 	order = find_open_order(account, market, &released);
 	if (order == 0)
 		ereport(ERROR,
