@@ -505,7 +505,7 @@ SELECT m.id AS market, m.number AS market_number, o.id AS outcome, o.number AS o
 	   o.label AS outcome_label,
 	   b.price * 0.000001 AS best_bid,
 	   a.price * 0.000001 AS best_ask,
-	   CASE WHEN x.missing = 0 THEN 1 - x.others * 0.000001 END AS implied_ask,
+	   CASE WHEN x.missing = 0 THEN greatest(m.tick, 1000000 - x.others) * 0.000001 END AS implied_ask,
 	   o.last_price * 0.000001 AS last_price,
 	   m.description AS market_description
   FROM market.markets m
@@ -942,7 +942,7 @@ COMMENT ON COLUMN market.book_prices.outcome_number IS 'the outcome''s number';
 COMMENT ON COLUMN market.book_prices.outcome_label IS 'the outcome''s label';
 COMMENT ON COLUMN market.book_prices.best_bid IS 'the highest open buy price, in cash units';
 COMMENT ON COLUMN market.book_prices.best_ask IS 'the lowest open sell price, in cash units';
-COMMENT ON COLUMN market.book_prices.implied_ask IS '1 minus the best bids of all the other outcomes: what a buy must bid to mint against them, in cash units';
+COMMENT ON COLUMN market.book_prices.implied_ask IS '1 minus the best bids of all the other outcomes (one tick at least): what a buy must bid to mint against them, in cash units';
 COMMENT ON COLUMN market.book_prices.last_price IS 'the last trade price, in cash units';
 
 COMMENT ON COLUMN market.account_summary.account IS 'the account''s id';

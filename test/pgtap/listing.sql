@@ -3,7 +3,7 @@
 -- the mid of bid and ask, else the last price.  Public market data.
 \ir common.psql
 
-SELECT plan(11);
+SELECT plan(13);
 
 SELECT market.create_market('listing', ARRAY['YES', 'NO']) AS m \gset
 SELECT market.outcome_id(:m, 1) AS yes \gset
@@ -60,6 +60,15 @@ SELECT is((SELECT best_bid FROM market.market_listing WHERE market = :t AND outc
 	'B: the merge bid 1 - (0.10 + 0.70) = 0.20 is below its own 0.30');
 SELECT is((SELECT best_bid FROM market.market_listing WHERE market = :t AND outcome_number = 3), NULL::numeric,
 	'C: no bid of its own, and B has no ask, so no merge bid either');
+
+-- Bids of the other outcomes that already pay for a whole set: a buy at
+-- one tick would mint against them, so that is the implied ask.
+SELECT market.create_market('full', ARRAY['YES', 'NO']) AS f \gset
+SELECT market.place_order(:dave, market.outcome_id(:f, 2), 'buy', 1, 1.00) \g /dev/null
+SELECT is((SELECT implied_ask FROM market.book_prices WHERE market = :f AND outcome_number = 1), 0.010000,
+	'book_prices: NO bid at 1.00 implies a YES ask of one tick, not 0');
+SELECT is((SELECT best_ask FROM market.market_listing WHERE market = :f AND outcome_number = 1), 0.010000,
+	'market_listing: the same one-tick ask');
 
 -- The report, in cash units, on every row; the state as the clock has it.
 SELECT market.resolve(:m, ARRAY[0.3, 0.7]) \g /dev/null
