@@ -31,7 +31,13 @@ $roles$;
 -- extension's owner has USAGE on it.
 CREATE SCHEMA market_internal;
 COMMENT ON SCHEMA market_internal IS
-	'internals of the market extension (trigger functions); not an API';
+	'internals of the market extension (trigger functions, shared checks); not an API';
+
+CREATE FUNCTION market_internal.require_market(market bigint) RETURNS void
+	AS 'MODULE_PATHNAME', 'market_require_market'
+	LANGUAGE C STABLE SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION market_internal.require_market(bigint) IS
+	'P0002 (with a hint when the id is a market number) unless the market exists; for the SQL functions';
 
 ------------------------------------------------------------------------------
 -- Refuse to install without preloading: the library must be in
@@ -534,18 +540,7 @@ BEGIN
 				  DETAIL = format('The width given was %s.', candles.width),
 				  HINT = 'Give the width in days, hours, minutes or seconds, e.g. ''1 hour'' or ''30 days''.';
 	END IF;
-	IF NOT EXISTS (SELECT FROM market.markets m WHERE m.id = candles.market) THEN
-		IF EXISTS (SELECT FROM market.markets m WHERE m.number = candles.market) THEN
-			RAISE EXCEPTION 'market % does not exist', candles.market
-				USING ERRCODE = 'no_data_found',
-					  DETAIL = format('Market ids are snowflakes; %s is the number of a market, not its id.',
-									  candles.market),
-					  HINT = format('Pass market.market_id(%s) to name market number %s.',
-									candles.market, candles.market);
-		END IF;
-		RAISE EXCEPTION 'market % does not exist', candles.market
-			USING ERRCODE = 'no_data_found';
-	END IF;
+	PERFORM market_internal.require_market(candles.market);
 	RETURN QUERY
 	SELECT o.number,
 		   date_bin(candles.width, x.created_at, timestamptz '2024-01-01 00:00+00'),
@@ -908,18 +903,7 @@ BEGIN
 			USING ERRCODE = 'invalid_parameter_value',
 				  DETAIL = format('The width given was %s.', depth_chart.width);
 	END IF;
-	IF NOT EXISTS (SELECT FROM market.markets m WHERE m.id = depth_chart.market) THEN
-		IF EXISTS (SELECT FROM market.markets m WHERE m.number = depth_chart.market) THEN
-			RAISE EXCEPTION 'market % does not exist', depth_chart.market
-				USING ERRCODE = 'no_data_found',
-					  DETAIL = format('Market ids are snowflakes; %s is the number of a market, not its id.',
-									  depth_chart.market),
-					  HINT = format('Pass market.market_id(%s) to name market number %s.',
-									depth_chart.market, depth_chart.market);
-		END IF;
-		RAISE EXCEPTION 'market % does not exist', depth_chart.market
-			USING ERRCODE = 'no_data_found';
-	END IF;
+	PERFORM market_internal.require_market(depth_chart.market);
 	RETURN QUERY
 	WITH levels AS (
 		SELECT oc.number, oc.label AS outcome_label, o.side AS level_side, o.price AS level_price,

@@ -267,6 +267,26 @@ market_outcome_not_found(int64 outcome, int64 market)
 			 errhint("Look the outcome up with market.outcome_id(market, number).")));
 }
 
+/*
+ * market_internal.require_market(market bigint) -> void
+ *	  P0002, with the number hint of market_not_found(), unless the market
+ *	  exists: the check the extension's SQL functions (candles, the charts)
+ *	  share with its C ones.
+ */
+PG_FUNCTION_INFO_V1(market_require_market);
+Datum
+market_require_market(PG_FUNCTION_ARGS)
+{
+	int64		market = market_id_arg(fcinfo, 0, "market");
+	MarketRow	row;
+
+	SPI_connect();
+	if (!market_read(market, &row))
+		market_not_found(market);
+	SPI_finish();
+	PG_RETURN_VOID();
+}
+
 /* Read a market row; raises P0002 if there is none. */
 MarketRow
 market_fetch(int64 market)

@@ -689,13 +689,55 @@ cancellable(const MarketRow *m)
 		strcmp(state, "closed") == 0;
 }
 
-static bool
-contains(const int64 *ids, int n, int64 id)
+/* A growing list of market ids (cancel_of_account's locked markets). */
+typedef struct MarketIds
 {
-	for (int i = 0; i < n; i++)
-		if (ids[i] == id)
+	int64	   *ids;
+	int			n;
+	int			capacity;
+} MarketIds;
+
+static void
+ids_add(MarketIds *list, int64 id)
+{
+	if (list->n == list->capacity)
+	{
+		list->capacity = list->capacity ? 2 * list->capacity : 8;
+		list->ids = list->ids ? repalloc(list->ids, list->capacity * sizeof(int64))
+			: palloc(list->capacity * sizeof(int64));
+	}
+	list->ids[list->n++] = id;
+}
+
+static bool
+ids_contain(const MarketIds *list, int64 id)
+{
+	for (int i = 0; i < list->n; i++)
+		if (list->ids[i] == id)
 			return true;
 	return false;
+}
+
+/*
+ * The markets the account has open orders in that are not in locked yet,
+ * in id order, copied out of SPI_tuptable.
+ */
+static MarketIds
+markets_not_locked(int64 account, const MarketIds *locked)
+{
+	Datum		values[1] = {Int64GetDatum(account)};
+	MarketIds	fresh = {0};
+	bool		isnull;
+	uint64		n = market_exec(&markets_of_account, values, NULL, SPI_OK_SELECT);
+
+	for (uint64 i = 0; i < n; i++)
+	{
+		int64		market = market_get_int64(i, 1, &isnull);
+
+		if (!ids_contain(locked, market))
+			ids_add(&fresh, market);
+	}
+	return fresh;
 }
 
 /*
@@ -781,12 +823,8 @@ static int
 cancel_of_account(int64 account, bool one_market, int64 only_market)
 {
 	Datum		values[2];
-	bool		isnull;
-	int64	   *locked;
-	int64	   *closing;
-	int			nclosing = 0;
-	int			nlocked = 0;
-	int			capacity = 8;
+	MarketIds	locked = {0};
+	MarketIds	closing = {0};
 	Datum	   *allowed;
 	int			nallowed = 0;
 	uint64		n;
@@ -794,107 +832,69 @@ cancel_of_account(int64 account, bool one_market, int64 only_market)
 
 	/* refuse before taking any lock */
 	require_account_unlocked(account, "cancel orders");
-	values[0] = Int64GetDatum(account);
 
-	locked = palloc(capacity * sizeof(int64));
-	closing = palloc(capacity * sizeof(int64));
 	if (one_market)
 	{
 		if (lock_market_for_cancel(only_market, &bound))
-			closing[nclosing++] = only_market;
-		locked[nlocked++] = only_market;
+			ids_add(&closing, only_market);
+		ids_add(&locked, only_market);
 	}
 	else
 	{
 		for (;;)
 		{
-			int64	   *fresh;
-			int			nfresh = 0;
+			MarketIds	fresh = markets_not_locked(account, &locked);
 
-			n = market_exec(&markets_of_account, values, NULL, SPI_OK_SELECT);
-			fresh = palloc((n + 1) * sizeof(int64));
-			for (uint64 i = 0; i < n; i++)
-			{
-				int64		market = market_get_int64(i, 1, &isnull);
-
-				if (!contains(locked, nlocked, market))
-					fresh[nfresh++] = market;
-			}
-			if (nfresh == 0)
+			if (fresh.n == 0)
 				break;
-			/* in id order (the query sorts), after SPI_tuptable is copied */
-			for (int i = 0; i < nfresh; i++)
+			for (int i = 0; i < fresh.n; i++)
 			{
-				bool		pending = lock_market_for_cancel(fresh[i], &bound);
-
-				if (nlocked == capacity)
-				{
-					capacity *= 2;
-					locked = repalloc(locked, capacity * sizeof(int64));
-					closing = repalloc(closing, capacity * sizeof(int64));
-				}
-				if (pending)
-					closing[nclosing++] = fresh[i];
-				locked[nlocked++] = fresh[i];
+				if (lock_market_for_cancel(fresh.ids[i], &bound))
+					ids_add(&closing, fresh.ids[i]);
+				ids_add(&locked, fresh.ids[i]);
 			}
 		}
 	}
 
 	/* every market lock held: the pending closes, then the account row */
-	for (int i = 0; i < nclosing; i++)
-		close_for_cancel(closing[i]);
-	values[0] = Int64GetDatum(account);
+	for (int i = 0; i < closing.n; i++)
+		close_for_cancel(closing.ids[i]);
 	lock_trader_account(account, 0, "cancel orders");
 
 	if (!one_market)
 	{
-		int64	   *late;
-		int			nlate = 0;
+		MarketIds	late = markets_not_locked(account, &locked);
 
-		n = market_exec(&markets_of_account, values, NULL, SPI_OK_SELECT);
-		late = palloc((n + 1) * sizeof(int64));
-		for (uint64 i = 0; i < n; i++)
-		{
-			int64		market = market_get_int64(i, 1, &isnull);
-
-			if (!contains(locked, nlocked, market))
-				late[nlate++] = market;
-		}
-		for (int i = 0; i < nlate; i++)
+		for (int i = 0; i < late.n; i++)
 		{
 			MarketRow	m;
 
-			if (!market_try_lock(late[i], MARKET_LOCK_TRADE) ||
-				(market_read(late[i], &m) && market_close_pending(&m)))
+			if (!market_try_lock(late.ids[i], MARKET_LOCK_TRADE) ||
+				(market_read(late.ids[i], &m) && market_close_pending(&m)))
 				ereport(ERROR,
 						(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
 						 errmsg("market %d is busy",
-								market_read(late[i], &m) ? m.number : 0),
+								market_read(late.ids[i], &m) ? m.number : 0),
 						 errdetail("An order of account " INT64_FORMAT " was placed in it while "
 								   "cancel_orders ran, and an auction or a change of state "
 								   "holds the market now.", account),
 						 errhint("Retry cancel_orders.")));
-			if (nlocked == capacity)
-			{
-				capacity *= 2;
-				locked = repalloc(locked, capacity * sizeof(int64));
-			}
-			locked[nlocked++] = late[i];
+			ids_add(&locked, late.ids[i]);
 		}
 	}
 
 	/* the markets whose state lets orders be cancelled */
-	allowed = palloc((nlocked + 1) * sizeof(Datum));
-	for (int i = 0; i < nlocked; i++)
+	allowed = palloc((locked.n + 1) * sizeof(Datum));
+	for (int i = 0; i < locked.n; i++)
 	{
 		MarketRow	m;
 
 		if (one_market)
-			m = market_fetch(locked[i]);
-		else if (!market_read(locked[i], &m))
+			m = market_fetch(locked.ids[i]);
+		else if (!market_read(locked.ids[i], &m))
 			continue;
 		if (cancellable(&m))
-			allowed[nallowed++] = Int64GetDatum(locked[i]);
+			allowed[nallowed++] = Int64GetDatum(locked.ids[i]);
 	}
 	if (nallowed == 0)
 	{

@@ -15,8 +15,9 @@ SELECT is((SELECT count(*) FROM pg_proc
 	0::bigint, '\df market.* lists no trigger function: only the API');
 SELECT set_eq($$SELECT proname::text FROM pg_proc
 				WHERE pronamespace = 'market_internal'::regnamespace$$,
-	ARRAY['journal_append_only', 'journal_check', 'account_check', 'holding_check'],
-	'the four trigger functions live in market_internal');
+	ARRAY['journal_append_only', 'journal_check', 'account_check', 'holding_check',
+		  'require_market'],
+	'the four trigger functions and the shared market check live in market_internal');
 SELECT is((SELECT count(*) FROM pg_proc
 			WHERE pronamespace = 'market_internal'::regnamespace
 			  AND NOT coalesce('search_path=pg_catalog, pg_temp' = ANY (proconfig), false)),
