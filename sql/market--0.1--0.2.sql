@@ -989,3 +989,20 @@ ALTER POLICY accounts_owner ON market.accounts
 -- An order's fills, for order_history, without scanning the account's.
 DROP INDEX market.fills_account;
 CREATE INDEX fills_account ON market.fills (account, order_id);
+
+------------------------------------------------------------------------------
+-- Pools and distribution markets (SPEC sections 10 and 10a): their kinds,
+-- and settlements keyed so that each of a pool's distributions, and each
+-- position of a distribution market, is paid on its own.
+------------------------------------------------------------------------------
+
+ALTER TABLE market.markets DROP CONSTRAINT markets_kind,
+	ADD CONSTRAINT markets_kind CHECK (kind IN ('orderbook', 'parimutuel', 'distribution'));
+
+ALTER TABLE market.settlements
+	ADD COLUMN distribution bigint,
+	ADD COLUMN position bigint,
+	DROP CONSTRAINT settlements_pkey,
+	ADD CONSTRAINT settlements_key UNIQUE NULLS NOT DISTINCT (market, account, distribution, position);
+COMMENT ON COLUMN market.settlements.distribution IS 'the pool''s payout distribution it pays (NULL for order-book markets)';
+COMMENT ON COLUMN market.settlements.position IS 'the distribution market''s position it pays (NULL for other markets)';

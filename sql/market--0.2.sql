@@ -270,7 +270,7 @@ CREATE TABLE market.markets (
 	id			bigint PRIMARY KEY,
 	number		integer NOT NULL UNIQUE,
 	description	text NOT NULL,
-	kind		text NOT NULL CONSTRAINT markets_kind CHECK (kind IN ('orderbook', 'parimutuel')),
+	kind		text NOT NULL CONSTRAINT markets_kind CHECK (kind IN ('orderbook', 'parimutuel', 'distribution')),
 	state		text NOT NULL DEFAULT 'active' CONSTRAINT markets_state CHECK (state IN
 		('active', 'paused', 'closed', 'resolved', 'finalized', 'cancelled')),
 	tick		bigint NOT NULL CONSTRAINT markets_tick CHECK (tick IN (100000, 10000, 1000, 100)),
@@ -373,7 +373,9 @@ CREATE TABLE market.settlements (
 	cost		bigint NOT NULL,
 	paid_at		timestamptz,
 	transfer	bigint,
-	PRIMARY KEY (market, account)
+	distribution bigint,		-- a pool's payout distribution (NULL for order books)
+	position	bigint,			-- a distribution market's position (NULL otherwise)
+	CONSTRAINT settlements_key UNIQUE NULLS NOT DISTINCT (market, account, distribution, position)
 );
 COMMENT ON TABLE market.settlements IS
 	'what each holder of a finalized or cancelled market is owed (fixed once, adding up to the collateral), and when it was paid';
@@ -1352,6 +1354,8 @@ COMMENT ON COLUMN market.settlements.amount IS 'what the holder is owed, in micr
 COMMENT ON COLUMN market.settlements.cost IS 'the cost basis the holder held when the amounts were fixed, in micro-units';
 COMMENT ON COLUMN market.settlements.paid_at IS 'when settle paid it (NULL: unpaid)';
 COMMENT ON COLUMN market.settlements.transfer IS 'the journal transfer that paid it';
+COMMENT ON COLUMN market.settlements.distribution IS 'the pool''s payout distribution it pays (NULL for order-book markets)';
+COMMENT ON COLUMN market.settlements.position IS 'the distribution market''s position it pays (NULL for other markets)';
 
 COMMENT ON COLUMN market.executions.id IS 'the execution''s id (a snowflake)';
 COMMENT ON COLUMN market.executions.market IS 'the market';
