@@ -84,7 +84,7 @@ run(int n, bool sorted)
 		o->price = buy ? 500000 + (int64_t) (next() % 20) * 10000
 			: 310000 + (int64_t) (next() % 20) * 10000;
 		o->quantity = (int64_t) (1 + next() % 100) * 1000000;
-		o->escrow = escrow_of(buy, o->quantity, o->price, 0);
+		o->escrow = escrow_of(buy, o->quantity, o->price, 0, 0);
 		b.accounts[i].id = i + 1;
 		b.accounts[i].order = i;
 		b.accounts[i].free_cash = (int64_t) (next() % 3) * 1000000;

@@ -37,8 +37,11 @@
  * would then be a micro-unit short; instead its remaining quantity is
  * trimmed (the "dust" no longer covered) until its escrow fits.  The
  * header of the proof: payment <= ceil(fill * bid) <= escrow before the
- * fill + contracts it redeemed, so trimming the whole remainder always
- * suffices, and available cash never goes negative.
+ * fill + contracts it redeemed, and each fill's fees (both rates, each
+ * rounded down) <= the fee reserve of the filled quantity <= the fee
+ * reserve before the fill (escrow.h), so trimming the whole remainder
+ * always suffices, and available cash never goes negative.  The trim
+ * keeps the largest remainder whose escrow, fee reserve included, fits.
  *
  * Every round empties at least one level, except that a round fills at
  * most MAX_ROUND (then the same candidate continues in the next round).
@@ -562,6 +565,7 @@ settle_escrow(Engine *e, int32_t oi)
 	MatchBook  *b = e->book;
 	MatchOrder *o = &b->orders[oi];
 	MatchAccount *a = &b->accounts[o->account];
+	int32_t		bps = b->fee_bps + b->creator_fee_bps;
 	int64_t		held;
 	int64_t		escrow;
 
@@ -575,7 +579,7 @@ settle_escrow(Engine *e, int32_t oi)
 		return;
 	}
 	held = b->holdings[(size_t) o->account * (size_t) b->n_outcomes + o->outcome];
-	escrow = escrow_of(o->is_buy, o->quantity, o->price, held);
+	escrow = escrow_of(o->is_buy, o->quantity, o->price, held, bps);
 	add_checked(b, &a->free_cash, o->escrow - escrow);
 	o->escrow = escrow;
 	if (b->overflow)
@@ -585,17 +589,11 @@ settle_escrow(Engine *e, int32_t oi)
 		int64_t		target = o->escrow + a->free_cash;	/* >= 0: see header */
 		int64_t		keep;
 
-		if (o->is_buy)
-			keep = (int64_t) ((int128) target * ONE / o->price);
-		else
-			keep = held + (int64_t) ((int128) target * ONE / (ONE - o->price));
-		if (keep > o->quantity)
-			keep = o->quantity;
-		if (keep < 0)
-			keep = 0;
+		keep = quantity_for_escrow(o->is_buy, o->price, held, bps, target,
+								   o->quantity);
 		o->trimmed += o->quantity - keep;
 		o->quantity = keep;
-		escrow = escrow_of(o->is_buy, o->quantity, o->price, held);
+		escrow = escrow_of(o->is_buy, o->quantity, o->price, held, bps);
 		a->free_cash += o->escrow - escrow;
 		o->escrow = escrow;
 	}
@@ -693,13 +691,21 @@ run_match(Engine *e, const Candidate *c)
 		MatchAccount *a = &b->accounts[o->account];
 		int64_t    *h = &b->holdings[(size_t) o->account * (size_t) e->n];
 		int32_t		j;
+		int64_t		fee;
+		int64_t		creator_fee;
 
 		if (e->fill_qty[i] == 0)
 			continue;
+		fee = fill_fee(e->fill_qty[i], e->fill_paid[i], b->fee_bps);
+		creator_fee = fill_fee(e->fill_qty[i], e->fill_paid[i], b->creator_fee_bps);
 		o->quantity -= e->fill_qty[i];
 		o->filled += e->fill_qty[i];
 		add_checked(b, &a->free_cash, -e->fill_paid[i]);
 		add_checked(b, &a->cash_delta, -e->fill_paid[i]);
+		add_checked(b, &a->free_cash, -(fee + creator_fee));
+		add_checked(b, &a->cash_delta, -(fee + creator_fee));
+		add_checked(b, &b->fees, fee);
+		add_checked(b, &b->creator_fees, creator_fee);
 		if (o->is_buy)
 			add_checked(b, &h[o->outcome], e->fill_qty[i]);
 		else
@@ -712,6 +718,8 @@ run_match(Engine *e, const Candidate *c)
 		b->fills[b->n_fills].order = oi;
 		b->fills[b->n_fills].quantity = e->fill_qty[i];
 		b->fills[b->n_fills].paid = e->fill_paid[i];
+		b->fills[b->n_fills].fee = fee;
+		b->fills[b->n_fills].creator_fee = creator_fee;
 		b->n_fills++;
 		b->executions[execution].n_fills++;
 	}

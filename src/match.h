@@ -12,6 +12,12 @@
  * The core updates orders, accounts and holdings in place and appends
  * what it did to the executions, fills and redemptions arrays.  The same
  * input always gives the same output.  See match.c for the rules.
+ *
+ * Fees: each fill pays, on top of what it paid into the match, a house
+ * fee and a creator fee (escrow.h, fill_fee); an account's cash_delta
+ * includes them, and fees + creator_fees total them, so that cash_delta
+ * over all accounts + collateral_delta + fees + creator_fees == 0.  Order
+ * escrow is escrow_of(..., fee_bps + creator_fee_bps).
  */
 #ifndef MARKET_MATCH_H
 #define MARKET_MATCH_H
@@ -67,6 +73,8 @@ typedef struct MatchFill
 	int32_t		order;
 	int64_t		quantity;
 	int64_t		paid;			/* cash this leg paid into the match */
+	int64_t		fee;			/* house fee: fill_fee(quantity, paid, fee_bps) */
+	int64_t		creator_fee;	/* creator fee: fill_fee(..., creator_fee_bps) */
 } MatchFill;
 
 typedef struct MatchRedemption
@@ -85,6 +93,8 @@ typedef struct MatchBook
 	int32_t		n_accounts;
 	MatchAccount *accounts;
 	int64_t    *holdings;		/* [account * n_outcomes + outcome]; updated */
+	int32_t		fee_bps;		/* house rate (SPEC 6a); escrow uses both */
+	int32_t		creator_fee_bps;	/* creator rate; fee_bps + this <= 10000 */
 
 	/* output, grown with the allocator below */
 	MatchExecution *executions;
@@ -94,6 +104,8 @@ typedef struct MatchBook
 	MatchRedemption *redemptions;
 	int32_t		n_redemptions;
 	int64_t		collateral_delta;	/* minted minus redeemed */
+	int64_t		fees;			/* house fees charged */
+	int64_t		creator_fees;	/* creator fees charged */
 	bool		overflow;		/* a sum passed the int64 range: see below */
 
 	/* allocator: malloc/realloc/free if left NULL */

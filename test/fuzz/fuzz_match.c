@@ -200,7 +200,6 @@ decode_book(Reader *r, MatchBook *b, int64_t *initial)
 				: 1 + (int64_t) (rd_u64(r) % (uint64_t) h[o->outcome]);
 		if (o->quantity > MAX_QTY)
 			o->quantity = MAX_QTY;
-		o->escrow = escrow_of(o->is_buy, o->quantity, o->price, h[o->outcome]);
 		owner[nord++] = i;
 	}
 
@@ -219,6 +218,28 @@ decode_book(Reader *r, MatchBook *b, int64_t *initial)
 	for (i = 0; i < nord; i++)
 		b->accounts[owner[i]].order = i;
 	b->n_orders = nord;
+
+	/*
+	 * Fee rates last (an input too short for them has none, as the corpus
+	 * made before fees), then each order's exact escrow, fee included.
+	 */
+	{
+		uint8_t		fees = rd_u8(r);
+
+		if (fees & 1)
+			b->fee_bps = (fees & 2) ? rd_u16(r) % 10001 : rd_u8(r) * 2;
+		if (fees & 4)
+			b->creator_fee_bps = (int32_t) ((fees & 8) ? rd_u16(r) : rd_u8(r))
+				% (10001 - b->fee_bps);
+	}
+	for (i = 0; i < nord; i++)
+	{
+		MatchOrder *o = &b->orders[i];
+
+		o->escrow = escrow_of(o->is_buy, o->quantity, o->price,
+							  b->holdings[(size_t) o->account * (size_t) n + (size_t) o->outcome],
+							  b->fee_bps + b->creator_fee_bps);
+	}
 }
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -13,7 +13,10 @@
  * Properties (SPEC sections 2, 6, 7 and 13):
  *	a  each execution: sum of its fills' paid == sets * quantity
  *	b  each fill: paid <= ceil(quantity * bid), bid = price (buy) or
- *	   1 - price (sell): no leg pays more than its limit rounded up
+ *	   1 - price (sell): no leg pays more than its limit rounded up; its
+ *	   house and creator fees are each floor(bps * min(paid, q - paid) /
+ *	   10000) of its rate, and together no more than the fee reserve of
+ *	   its quantity (SPEC 6a): no leg pays more than its limit plus its fee
  *	c  each execution and leg: the leg's fills sum to the quantity (direct:
  *	   buy + sell of its outcome; synthetic: buy of every outcome; merge:
  *	   sell of every outcome); fills of one execution are from distinct
@@ -21,13 +24,15 @@
  *	d  afterwards no free cash and no holding is negative
  *	e  afterwards nothing crosses (match_book_crosses and an independent
  *	   re-derivation from the orders)
- *	f  conservation: sum of cash_delta + collateral_delta == 0; each
- *	   account's cash_delta and holdings follow from its fills and
- *	   redemptions; an account that traded holds no complete set; if the
+ *	f  conservation: sum of cash_delta + collateral_delta + fees +
+ *	   creator_fees == 0, and the fees are the sums of the fills' fees; each
+ *	   account's cash_delta and holdings follow from its fills (fees
+ *	   included) and redemptions; an account that traded holds no complete set; if the
  *	   input supply was consistent (every outcome's total == the given
  *	   initial collateral), every outcome's total afterwards ==
  *	   initial collateral + collateral_delta
- *	g  escrow: every order's escrow == escrow_of(its remainder, holding),
+ *	g  escrow: every order's escrow == escrow_of(its remainder, holding,
+ *	   both fee rates), so escrow is never short,
  *	   and free cash moved by exactly cash_delta + escrow released
  *	h  quantities: before == after + filled + trimmed, all >= 0, and the
  *	   fills of an order add up to its filled
@@ -122,6 +127,10 @@ mc_copy_input(MatchBook *dst, const MatchBook *src)
 	if (nh > 0)
 		memcpy(dst->holdings, src->holdings, sizeof(int64_t) * nh);
 	dst->collateral_delta = src->collateral_delta;
+	dst->fee_bps = src->fee_bps;
+	dst->creator_fee_bps = src->creator_fee_bps;
+	dst->fees = src->fees;
+	dst->creator_fees = src->creator_fees;
 	dst->alloc = src->alloc;
 	dst->grow = src->grow;
 	dst->release = src->release;
@@ -147,8 +156,10 @@ mc_dump_book(FILE *f, const MatchBook *b, int64_t initial_collateral)
 	int32_t		i;
 	int32_t		j;
 
-	fprintf(f, "/* n_outcomes = %d, n_orders = %d, n_accounts = %d, initial_collateral = %lld */\n",
-			b->n_outcomes, b->n_orders, b->n_accounts, (long long) initial_collateral);
+	fprintf(f, "/* n_outcomes = %d, n_orders = %d, n_accounts = %d, initial_collateral = %lld,"
+			" fee_bps = %d, creator_fee_bps = %d */\n",
+			b->n_outcomes, b->n_orders, b->n_accounts, (long long) initial_collateral,
+			b->fee_bps, b->creator_fee_bps);
 	fprintf(f, "static MatchOrder orders[] = {\n"
 			"\t/* id, account, outcome, is_buy, price, quantity, escrow, filled, trimmed */\n");
 	for (i = 0; i < b->n_orders; i++)
@@ -196,8 +207,9 @@ mc_dump_output(FILE *f, const MatchBook *b)
 				(long long) x->quantity, (long long) x->bids, x->first_fill, x->n_fills,
 				x->first_redemption, x->n_redemptions);
 		for (j = x->first_fill; j >= 0 && j < x->first_fill + x->n_fills && j < b->n_fills; j++)
-			fprintf(f, "    fill order %d qty %lld paid %lld\n", b->fills[j].order,
-					(long long) b->fills[j].quantity, (long long) b->fills[j].paid);
+			fprintf(f, "    fill order %d qty %lld paid %lld fee %lld creator_fee %lld\n", b->fills[j].order,
+					(long long) b->fills[j].quantity, (long long) b->fills[j].paid,
+					(long long) b->fills[j].fee, (long long) b->fills[j].creator_fee);
 		for (j = x->first_redemption; j >= 0 && j < x->first_redemption + x->n_redemptions && j < b->n_redemptions; j++)
 			fprintf(f, "    redeem account %d sets %lld\n", b->redemptions[j].account,
 					(long long) b->redemptions[j].sets);
@@ -209,7 +221,8 @@ mc_dump_output(FILE *f, const MatchBook *b)
 	for (i = 0; i < b->n_accounts; i++)
 		fprintf(f, "account %d: free %lld delta %lld\n", i,
 				(long long) b->accounts[i].free_cash, (long long) b->accounts[i].cash_delta);
-	fprintf(f, "collateral_delta %lld\n", (long long) b->collateral_delta);
+	fprintf(f, "collateral_delta %lld fees %lld creator_fees %lld\n", (long long) b->collateral_delta,
+			(long long) b->fees, (long long) b->creator_fees);
 }
 
 /*
@@ -318,6 +331,9 @@ mc_check(const MatchBook *in, const MatchBook *out, int64_t initial_collateral)
 	mc_i128		leg_sell[16];
 	mc_i128		total;
 	mc_i128		collateral = 0;
+	mc_i128		fees = 0;
+	mc_i128		creator_fees = 0;
+	int32_t		bps = in->fee_bps + in->creator_fee_bps;
 	MatchBook	again;
 
 	memset(&again, 0, sizeof(again));
@@ -400,15 +416,18 @@ mc_check(const MatchBook *in, const MatchBook *out, int64_t initial_collateral)
 				MC_FAIL(MC_SHAPE, "fill %d: execution %d, listed under %d", j, f->execution, x);
 			if (f->order < 0 || f->order >= out->n_orders)
 				MC_FAIL(MC_SHAPE, "fill %d: order %d out of range", j, f->order);
-			if (f->quantity <= 0 || f->paid < 0)
-				MC_FAIL(MC_SHAPE, "fill %d: quantity %lld paid %lld", j,
-						(long long) f->quantity, (long long) f->paid);
+			if (f->quantity <= 0 || f->paid < 0 || f->fee < 0 || f->creator_fee < 0)
+				MC_FAIL(MC_SHAPE, "fill %d: quantity %lld paid %lld fee %lld creator_fee %lld", j,
+						(long long) f->quantity, (long long) f->paid, (long long) f->fee,
+						(long long) f->creator_fee);
 			o = &in->orders[f->order];
 			if (o->account < 0 || o->account >= in->n_accounts)
 				MC_FAIL(MC_SHAPE, "fill %d: order %d has account %d out of range", j, f->order, o->account);
 			total += f->paid;
 			order_filled[f->order] += f->quantity;
-			acct_delta[o->account] -= f->paid;
+			acct_delta[o->account] -= (mc_i128) f->paid + f->fee + f->creator_fee;
+			fees += f->fee;
+			creator_fees += f->creator_fee;
 			traded[o->account] = true;
 
 			/* b: no leg pays more than its limit, rounded up */
@@ -418,6 +437,27 @@ mc_check(const MatchBook *in, const MatchBook *out, int64_t initial_collateral)
 						x, j, f->order, o->is_buy ? "buy" : "sell", o->outcome,
 						(long long) o->price, (long long) f->paid, (long long) f->quantity,
 						(long long) mc_bid(o), mc_i128_str(limit, s1));
+
+			/* b: each rate floor(bps * min(paid, q - paid) / 10000), within the reserve */
+			{
+				mc_i128		m = f->paid < f->quantity - f->paid ? f->paid : f->quantity - f->paid;
+				mc_i128		want_fee = m > 0 ? (mc_i128) in->fee_bps * m / 10000 : 0;
+				mc_i128		want_cfee = m > 0 ? (mc_i128) in->creator_fee_bps * m / 10000 : 0;
+				mc_i128		half = ESCROW_ONE / 2;
+				mc_i128		cap = mc_bid(o) < half ? mc_bid(o) : half;
+				mc_i128		den = (mc_i128) ESCROW_ONE * 10000;
+				mc_i128		reserve = ((mc_i128) bps * cap * f->quantity + den - 1) / den;
+
+				if (f->fee != want_fee || f->creator_fee != want_cfee)
+					MC_FAIL(MC_B, "execution %d fill %d (order %d): q %lld paid %lld: fees %lld + %lld, want %s + %s",
+							x, j, f->order, (long long) f->quantity, (long long) f->paid,
+							(long long) f->fee, (long long) f->creator_fee,
+							mc_i128_str(want_fee, s1), mc_i128_str(want_cfee, s2));
+				if ((mc_i128) f->fee + f->creator_fee > reserve)
+					MC_FAIL(MC_B, "execution %d fill %d (order %d): fees %lld + %lld > reserve %s of its quantity",
+							x, j, f->order, (long long) f->fee, (long long) f->creator_fee,
+							mc_i128_str(reserve, s1));
+			}
 
 			/* c: legs and distinct accounts */
 			if (stamp[o->account] == x)
@@ -512,8 +552,13 @@ mc_check(const MatchBook *in, const MatchBook *out, int64_t initial_collateral)
 	if (mc_crosses(out, why, sizeof(why)))
 		MC_FAIL(MC_E, "the book still crosses: %s", why);
 
-	/* f: conservation */
-	total = out->collateral_delta;
+	/* f: conservation, fees included */
+	if ((mc_i128) out->fees - in->fees != fees ||
+		(mc_i128) out->creator_fees - in->creator_fees != creator_fees)
+		MC_FAIL(MC_F, "fees moved %lld and creator fees %lld; the fills say %s and %s",
+				(long long) (out->fees - in->fees), (long long) (out->creator_fees - in->creator_fees),
+				mc_i128_str(fees, s1), mc_i128_str(creator_fees, s2));
+	total = (mc_i128) out->collateral_delta + out->fees + out->creator_fees;
 	for (i = 0; i < in->n_accounts; i++)
 	{
 		mc_i128		d = (mc_i128) out->accounts[i].cash_delta - in->accounts[i].cash_delta;
@@ -524,7 +569,7 @@ mc_check(const MatchBook *in, const MatchBook *out, int64_t initial_collateral)
 					mc_i128_str(d, s1), mc_i128_str(acct_delta[i], s2));
 	}
 	if (total != 0)
-		MC_FAIL(MC_F, "sum of cash_delta + collateral_delta = %s, not 0", mc_i128_str(total, s1));
+		MC_FAIL(MC_F, "sum of cash_delta + collateral_delta + fees = %s, not 0", mc_i128_str(total, s1));
 	if ((mc_i128) out->collateral_delta - in->collateral_delta != collateral)
 		MC_FAIL(MC_F, "collateral_delta moved %lld, executions minus redemptions say %s",
 				(long long) (out->collateral_delta - in->collateral_delta), mc_i128_str(collateral, s1));
@@ -593,7 +638,7 @@ mc_check(const MatchBook *in, const MatchBook *out, int64_t initial_collateral)
 		if (order_filled[i] != (mc_i128) b->filled - a->filled)
 			MC_FAIL(MC_H, "order %d: fills add up to %s, filled says %lld", i,
 					mc_i128_str(order_filled[i], s1), (long long) (b->filled - a->filled));
-		want = escrow_of(b->is_buy, b->quantity, b->price, held);
+		want = escrow_of(b->is_buy, b->quantity, b->price, held, bps);
 		if (b->escrow != want)
 			MC_FAIL(MC_G, "order %d (%s outcome %d, q %lld at %lld, held %lld): escrow %lld, want %lld",
 					i, b->is_buy ? "buy" : "sell", b->outcome, (long long) b->quantity,
@@ -622,7 +667,8 @@ mc_check(const MatchBook *in, const MatchBook *out, int64_t initial_collateral)
 	if (match_run(&again) != again.n_executions)
 		MC_FAIL(MC_I, "second run: return value != executions made");
 	if (again.n_executions != out->n_executions || again.n_fills != out->n_fills ||
-		again.n_redemptions != out->n_redemptions || again.collateral_delta != out->collateral_delta)
+		again.n_redemptions != out->n_redemptions || again.collateral_delta != out->collateral_delta ||
+		again.fees != out->fees || again.creator_fees != out->creator_fees)
 		MC_FAIL(MC_I, "second run made %d executions, %d fills, %d redemptions (first: %d, %d, %d)",
 				again.n_executions, again.n_fills, again.n_redemptions,
 				out->n_executions, out->n_fills, out->n_redemptions);
@@ -642,7 +688,9 @@ mc_check(const MatchBook *in, const MatchBook *out, int64_t initial_collateral)
 		if (out->fills[j].execution != again.fills[j].execution ||
 			out->fills[j].order != again.fills[j].order ||
 			out->fills[j].quantity != again.fills[j].quantity ||
-			out->fills[j].paid != again.fills[j].paid)
+			out->fills[j].paid != again.fills[j].paid ||
+			out->fills[j].fee != again.fills[j].fee ||
+			out->fills[j].creator_fee != again.fills[j].creator_fee)
 			MC_FAIL(MC_I, "second run: fill %d differs", j);
 	for (j = 0; j < out->n_redemptions; j++)
 		if (out->redemptions[j].execution != again.redemptions[j].execution ||

@@ -70,7 +70,8 @@ escrows(Fixture *f)
 		MatchOrder *o = &f->orders[i];
 
 		o->escrow = escrow_of(o->is_buy, o->quantity, o->price,
-							  f->holdings[o->account * f->book.n_outcomes + o->outcome]);
+							  f->holdings[o->account * f->book.n_outcomes + o->outcome],
+							  f->book.fee_bps + f->book.creator_fee_bps);
 	}
 }
 
@@ -86,6 +87,23 @@ paid(Fixture *f, int order)
 	return sum;
 }
 
+/* what an order paid in fees, house and creator */
+static int64_t
+fees(Fixture *f, int order, int64_t *creator)
+{
+	int			i;
+	int64_t		sum = 0;
+
+	*creator = 0;
+	for (i = 0; i < f->book.n_fills; i++)
+		if (f->book.fills[i].order == order)
+		{
+			sum += f->book.fills[i].fee;
+			*creator += f->book.fills[i].creator_fee;
+		}
+	return sum;
+}
+
 int
 main(void)
 {
@@ -94,6 +112,9 @@ main(void)
 				b,
 				c,
 				d;
+	int64_t		ca,
+				cb,
+				cc;
 	MatchKind	kind;
 	int32_t		outcome;
 
@@ -274,6 +295,113 @@ main(void)
 		  "trim: the buyer's uncovered remainder is trimmed");
 	CHECK(f.accounts[a].free_cash == 0 && f.accounts[b].free_cash >= 0,
 		  "trim: no account's available cash goes negative");
+	match_free_output(&f.book);
+
+	/*
+	 * Fees, SPEC 6a's worked example: fee_bps 100, creator_fee_bps 50; a
+	 * buy of 100 YES at 0.60 meets a sell of 100 YES at 0.60 from an
+	 * account holding no YES.  The buyer reserves 60 + 1.50% x min(0.60,
+	 * 0.5) x 100 = 60.75 and pays 60 + 0.40 + 0.20 = 60.60 (0.15 back);
+	 * the seller reserves 40 + 1.50% x 0.40 x 100 = 40.60 and pays all of
+	 * it; house 0.80, creator 0.40.
+	 */
+	setup(&f, 2);
+	f.book.fee_bps = 100;
+	f.book.creator_fee_bps = 50;
+	a = add(&f, 1, 0, 1, C(100), C(0.60), 0);
+	b = add(&f, 2, 0, 0, C(100), C(0.60), 0);
+	escrows(&f);
+	CHECK(f.orders[a].escrow == C(60.75) && f.orders[b].escrow == C(40.60),
+		  "fees: the buyer reserves 60.75, the seller 40.60");
+	CHECK(match_run(&f.book) == 1 && paid(&f, a) == C(60) && paid(&f, b) == C(40),
+		  "fees: the buyer pays 60.00 into the match, the seller 40.00");
+	CHECK(fees(&f, a, &ca) == C(0.40) && ca == C(0.20) && fees(&f, b, &cb) == C(0.40) && cb == C(0.20),
+		  "fees: each pays 0.40 to house and 0.20 to the creator");
+	CHECK(f.book.fees == C(0.80) && f.book.creator_fees == C(0.40),
+		  "fees: house gets 0.80, the creator 0.40");
+	CHECK(f.accounts[a].cash_delta == -C(60.60) && f.accounts[a].free_cash == C(0.15),
+		  "fees: the buyer pays 60.60 and gets 0.15 of its escrow back");
+	CHECK(f.accounts[b].cash_delta == -C(40.60) && f.accounts[b].free_cash == 0,
+		  "fees: the seller pays its whole 40.60");
+	CHECK(f.book.collateral_delta == C(100), "fees: the collateral holds the 100 sets");
+	match_free_output(&f.book);
+
+	/*
+	 * The triangle with a 2% house and a 1% creator fee.  Each buyer
+	 * reserves its bid plus 3% of min(bid, 0.5) x 10: 4.12, 3.605, 3.09.
+	 * Each rate is floor(bps x min(paid, 10 - paid) / 10000) of the exact
+	 * payment, separately: 0.40 paid 3.809524: 0.076190 + 0.038095; 0.35
+	 * paid 3.333333: 0.066666 + 0.033333; 0.30 paid 2.857143: 0.057142 +
+	 * 0.028571.
+	 */
+	setup(&f, 3);
+	f.book.fee_bps = 200;
+	f.book.creator_fee_bps = 100;
+	a = add(&f, 1, 0, 1, C(10), C(0.40), 0);
+	b = add(&f, 2, 1, 1, C(10), C(0.35), 0);
+	c = add(&f, 3, 2, 1, C(10), C(0.30), 0);
+	escrows(&f);
+	CHECK(f.orders[a].escrow == C(4.12) && f.orders[b].escrow == C(3.605) && f.orders[c].escrow == C(3.09),
+		  "triangle with fees: escrows 4.12, 3.605, 3.09");
+	CHECK(match_run(&f.book) == 1 && paid(&f, a) == 3809524 && paid(&f, b) == 3333333 &&
+		  paid(&f, c) == 2857143, "triangle with fees: the legs pay as without fees");
+	CHECK(fees(&f, a, &ca) == 76190 && ca == 38095 && fees(&f, b, &cb) == 66666 && cb == 33333 &&
+		  fees(&f, c, &cc) == 57142 && cc == 28571,
+		  "triangle with fees: each rate rounded down on its own");
+	CHECK(f.book.fees == 199998 && f.book.creator_fees == 99999,
+		  "triangle with fees: house 0.199998, creator 0.099999");
+	CHECK(f.accounts[a].free_cash == C(4.12) - 3809524 - 76190 - 38095,
+		  "triangle with fees: the 0.40 buyer gets back what it reserved less what it paid");
+	match_free_output(&f.book);
+
+	/*
+	 * A merge with fees: three holders sell their 10 at 0.30 (fee_bps 100,
+	 * creator_fee_bps 50).  A covered sell reserves the fee alone: 1.50%
+	 * x min(0.70, 0.5) x 10 = 0.075.  Each pays 6.666667 or 6.666666 and
+	 * is paid 10: min(paid, q - paid) is 3.333333 or 3.333334, so each pays
+	 * 0.033333 + 0.016666.
+	 */
+	setup(&f, 3);
+	f.book.fee_bps = 100;
+	f.book.creator_fee_bps = 50;
+	a = add(&f, 1, 0, 0, C(10), C(0.30), 0);
+	b = add(&f, 2, 1, 0, C(10), C(0.30), 0);
+	c = add(&f, 3, 2, 0, C(10), C(0.30), 0);
+	hold(&f, a, 0, C(10));
+	hold(&f, b, 1, C(10));
+	hold(&f, c, 2, C(10));
+	escrows(&f);
+	CHECK(f.orders[a].escrow == C(0.075), "merge with fees: a covered sell reserves the fee alone, 0.075");
+	CHECK(match_run(&f.book) == 1 && f.book.executions[0].kind == MATCH_MERGE,
+		  "merge with fees: one merge");
+	CHECK(fees(&f, a, &ca) == 33333 && ca == 16666 && fees(&f, c, &cc) == 33333 && cc == 16666,
+		  "merge with fees: 0.033333 + 0.016666 each");
+	CHECK(f.accounts[a].cash_delta == 3333333 - 49999 && f.accounts[c].cash_delta == 3333334 - 49999,
+		  "merge with fees: each seller nets its proceeds less its fees");
+	CHECK(f.book.fees == 99999 && f.book.creator_fees == 49998 && f.accounts[a].free_cash == 3333333 - 49999 + C(0.075),
+		  "merge with fees: house 0.099999, creator 0.049998, the fee reserve released");
+	match_free_output(&f.book);
+
+	/*
+	 * The dust trim counts fees (fee_bps 4000).  A buyer of 10 micro at
+	 * 0.40 with no free cash reserves 4 + ceil(1.6) = 6; a naked seller of
+	 * 7 at 0.40.  The buyer pays 3 (largest remainder) and a fee of
+	 * floor(0.4 x 3) = 1.  Its 3 left would need 2 + ceil(0.48) = 3, but
+	 * only 6 - 3 - 1 = 2 is left: it keeps the 2 whose escrow (1 + 1) fits
+	 * and 1 is trimmed.  Ignoring fees (keep 2 / 0.40 = 5, capped at 3)
+	 * would leave it a micro-unit short.
+	 */
+	setup(&f, 2);
+	f.book.fee_bps = 4000;
+	a = add(&f, 1, 0, 1, 10, C(0.40), 0);
+	b = add(&f, 2, 0, 0, 7, C(0.40), 0);
+	escrows(&f);
+	CHECK(f.orders[a].escrow == 6, "fee trim: the buyer reserves 4 + 2");
+	match_run(&f.book);
+	CHECK(paid(&f, a) == 3 && fees(&f, a, &ca) == 1, "fee trim: the buyer pays 3 and a fee of 1");
+	CHECK(f.orders[a].filled == 7 && f.orders[a].quantity == 2 && f.orders[a].trimmed == 1 &&
+		  f.orders[a].escrow == 2 && f.accounts[a].free_cash == 0,
+		  "fee trim: it keeps 2 micro-contracts with escrow 2, trims 1, and its cash stays at 0");
 	match_free_output(&f.book);
 
 	/*

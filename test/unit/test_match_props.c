@@ -170,6 +170,14 @@ gen_book(MatchBook *b, int64_t *initial)
 	memset(b, 0, sizeof(*b));
 	b->n_outcomes = n;
 	b->n_accounts = nacc;
+	/* fees in most books: small rates mostly, any rate sometimes */
+	if (chance(65))
+	{
+		b->fee_bps = (int32_t) (chance(15) ? below(10001) : below(301));
+		if (chance(60))
+			b->creator_fee_bps = (int32_t) (chance(15) ? below(10001 - b->fee_bps)
+											: below(101));
+	}
 	b->accounts = mc_xmalloc(sizeof(MatchAccount) * (size_t) nacc);
 	b->holdings = mc_xmalloc(sizeof(int64_t) * (size_t) nacc * (size_t) n);
 	memset(b->holdings, 0, sizeof(int64_t) * (size_t) nacc * (size_t) n);
@@ -260,7 +268,8 @@ gen_book(MatchBook *b, int64_t *initial)
 					break;
 			}
 		}
-		o->escrow = escrow_of(o->is_buy, o->quantity, o->price, h[o->outcome]);
+		o->escrow = escrow_of(o->is_buy, o->quantity, o->price, h[o->outcome],
+							  b->fee_bps + b->creator_fee_bps);
 		b->accounts[a].order = i;
 	}
 	for (i = 0; i < nacc; i++)
