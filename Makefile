@@ -28,6 +28,7 @@ OBJS = \
 	src/settlement.o \
 	src/execute.o \
 	src/invariants.o \
+	src/fees.o \
 	src/drop_guard.o
 
 # every released script stays installed: 0.1 databases update in place

@@ -1006,3 +1006,97 @@ ALTER TABLE market.settlements
 	ADD CONSTRAINT settlements_key UNIQUE NULLS NOT DISTINCT (market, account, distribution, position);
 COMMENT ON COLUMN market.settlements.distribution IS 'the pool''s payout distribution it pays (NULL for order-book markets)';
 COMMENT ON COLUMN market.settlements.position IS 'the distribution market''s position it pays (NULL for other markets)';
+
+------------------------------------------------------------------------------
+-- Fees on the order book (SPEC section 6a): each fill's house and creator
+-- fees, the per-market account creator fees accrue in until the market is
+-- finalized or cancelled, the fees of each order, and the fee reserve of
+-- the orders that 0.1 booked without one.
+------------------------------------------------------------------------------
+
+ALTER TABLE market.accounts DROP CONSTRAINT accounts_kind,
+	ADD CONSTRAINT accounts_kind CHECK (kind IN ('user', 'external', 'house', 'collateral', 'creator_fees'));
+ALTER TABLE market.markets ADD COLUMN creator_fees bigint;
+ALTER TABLE market.fills
+	ADD COLUMN fee bigint NOT NULL DEFAULT 0 CONSTRAINT fills_fee CHECK (fee >= 0),
+	ADD COLUMN creator_fee bigint NOT NULL DEFAULT 0 CONSTRAINT fills_creator_fee CHECK (creator_fee >= 0);
+
+COMMENT ON COLUMN market.accounts.kind IS 'user, external (the world outside), house (fees), collateral (of a market) or creator_fees (of a market, until paid to its creator)';
+COMMENT ON COLUMN market.account_balances.kind IS 'user, external, house, collateral or creator_fees';
+COMMENT ON COLUMN market.markets.creator_fees IS
+	'the account the market''s creator fees accrue in until it is finalized or cancelled (NULL without a creator fee)';
+COMMENT ON COLUMN market.fills.fee IS
+	'the house fee the fill paid: floor(fee_bps x min(paid, quantity - paid) / 10000), in micro-units';
+COMMENT ON COLUMN market.fills.creator_fee IS
+	'the creator fee the fill paid: floor(creator_fee_bps x min(paid, quantity - paid) / 10000), in micro-units';
+
+-- Markets made in 0.1 with a creator fee that can still trade get their
+-- creator-fee account now (a finished market has nothing to accrue).
+WITH made AS MATERIALIZED (
+	SELECT m.id AS market, m.number, market.snowflake() AS account
+	  FROM market.markets m
+	 WHERE m.creator_fee_bps > 0 AND m.creator_fees IS NULL
+	   AND m.state IN ('active', 'paused', 'closed', 'resolved')
+), accounts AS (
+	INSERT INTO market.accounts (id, label, kind)
+	SELECT account, pg_catalog.format('creator fees of market %s', number), 'creator_fees' FROM made
+)
+UPDATE market.markets m SET creator_fees = made.account FROM made WHERE m.id = made.market;
+
+-- Open orders in markets with fees were booked by 0.1 without a fee
+-- reserve.  Each gets it (SPEC 6a: ceil(both rates x min(bid, 0.5) x
+-- quantity / 10000)), in order id order per account, as long as the
+-- account's available cash covers the reserves so far; an order whose
+-- reserve it cannot cover is cancelled, reason 'no cash for the fee
+-- reserve', and its escrow released.
+WITH need AS (
+	SELECT o.id, o.account, o.escrow,
+		   ceil((m.fee_bps + m.creator_fee_bps)::numeric
+				* least(CASE WHEN o.side = 'buy' THEN o.price ELSE 1000000 - o.price END, 500000)
+				* o.quantity / 10000000000)::bigint AS fee
+	  FROM market.orders o JOIN market.markets m ON m.id = o.market
+	 WHERE o.status = 'open' AND m.fee_bps + m.creator_fee_bps > 0
+), decided AS (
+	SELECT n.id, n.account, n.escrow, n.fee,
+		   sum(n.fee) OVER (PARTITION BY n.account ORDER BY n.id) <= a.balance - a.locked AS covered
+	  FROM need n JOIN market.accounts a ON a.id = n.account
+	 WHERE n.fee > 0
+), reserved AS (
+	UPDATE market.orders o SET escrow = o.escrow + d.fee
+	  FROM decided d WHERE o.id = d.id AND d.covered
+	RETURNING d.account, d.fee AS delta
+), cancelled AS (
+	UPDATE market.orders o SET status = 'cancelled', cancel_reason = 'no cash for the fee reserve',
+		   escrow = 0, closed_at = pg_catalog.now()
+	  FROM decided d WHERE o.id = d.id AND NOT d.covered
+	RETURNING d.account, -d.escrow AS delta
+)
+UPDATE market.accounts a SET locked = a.locked + c.delta
+  FROM (SELECT account, sum(delta) AS delta
+		  FROM (SELECT * FROM reserved UNION ALL SELECT * FROM cancelled) x
+		 GROUP BY account) c
+ WHERE a.id = c.account;
+
+-- Each order's fees, appended last.
+CREATE OR REPLACE VIEW market.order_history WITH (security_invoker = true) AS
+SELECT o.id, o.account, a.label AS account_label, o.market, m.number AS market_number,
+	   m.description AS market_description, o.outcome, oc.number AS outcome_number,
+	   oc.label AS outcome_label, o.side, o.price * 0.000001 AS price,
+	   o.original * 0.000001 AS original,
+	   COALESCE(f.quantity, 0) * 0.000001 AS filled,
+	   o.quantity * 0.000001 AS remaining,
+	   round(CASE WHEN o.side = 'buy' THEN f.paid::numeric(60, 20) / f.quantity
+				  ELSE 1 - f.paid::numeric(60, 20) / f.quantity END, 6) AS average_price,
+	   COALESCE(f.paid, 0) * 0.000001 AS paid,
+	   o.status, o.cancel_reason, o.time_in_force, o.expires_at, o.created_at, o.closed_at,
+	   COALESCE(f.fees, 0) * 0.000001 AS fees
+  FROM market.orders o
+  JOIN market.accounts a ON a.id = o.account
+  JOIN market.markets m ON m.id = o.market
+  JOIN market.outcomes oc ON oc.id = o.outcome
+  LEFT JOIN LATERAL (SELECT sum(f.quantity) AS quantity, sum(f.paid) AS paid,
+							sum(f.fee + f.creator_fee) AS fees
+					   FROM market.fills f
+					  WHERE f.account = o.account AND f.order_id = o.id) f ON true;
+COMMENT ON COLUMN market.order_history.fees IS
+	'the house and creator fees the order''s fills paid, in cash units';

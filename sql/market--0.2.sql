@@ -78,7 +78,7 @@ CREATE TABLE market.accounts (
 	label		text,
 	owner		regrole,
 	kind		text NOT NULL DEFAULT 'user'
-		CONSTRAINT accounts_kind CHECK (kind IN ('user', 'external', 'house', 'collateral')),
+		CONSTRAINT accounts_kind CHECK (kind IN ('user', 'external', 'house', 'collateral', 'creator_fees')),
 	balance		bigint NOT NULL DEFAULT 0,
 	locked		bigint NOT NULL DEFAULT 0,
 	created_at	timestamptz NOT NULL DEFAULT pg_catalog.now(),
@@ -293,6 +293,7 @@ CREATE TABLE market.markets (
 	cancelled_at timestamptz,
 	cancel_reason text,
 	closing_auction boolean NOT NULL,	-- one last auction when it closes (false in 0.1 markets)
+	creator_fees bigint,		-- the account its creator fees accrue in (NULL without a creator fee)
 	CONSTRAINT markets_fees CHECK (fee_bps + creator_fee_bps <= 10000),
 	CONSTRAINT markets_report CHECK ((payouts IS NOT NULL) = (state IN ('resolved', 'finalized')))
 );
@@ -409,6 +410,8 @@ CREATE TABLE market.fills (
 	price		bigint NOT NULL,
 	paid		bigint NOT NULL CONSTRAINT fills_paid CHECK (paid >= 0),
 	created_at	timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	fee			bigint NOT NULL DEFAULT 0 CONSTRAINT fills_fee CHECK (fee >= 0),
+	creator_fee bigint NOT NULL DEFAULT 0 CONSTRAINT fills_creator_fee CHECK (creator_fee >= 0),
 	PRIMARY KEY (execution, order_id)
 );
 CREATE INDEX fills_account ON market.fills (account, order_id);
@@ -798,12 +801,14 @@ SELECT o.id, o.account, a.label AS account_label, o.market, m.number AS market_n
 	   round(CASE WHEN o.side = 'buy' THEN f.paid::numeric(60, 20) / f.quantity
 				  ELSE 1 - f.paid::numeric(60, 20) / f.quantity END, 6) AS average_price,
 	   COALESCE(f.paid, 0) * 0.000001 AS paid,
-	   o.status, o.cancel_reason, o.time_in_force, o.expires_at, o.created_at, o.closed_at
+	   o.status, o.cancel_reason, o.time_in_force, o.expires_at, o.created_at, o.closed_at,
+	   COALESCE(f.fees, 0) * 0.000001 AS fees
   FROM market.orders o
   JOIN market.accounts a ON a.id = o.account
   JOIN market.markets m ON m.id = o.market
   JOIN market.outcomes oc ON oc.id = o.outcome
-  LEFT JOIN LATERAL (SELECT sum(f.quantity) AS quantity, sum(f.paid) AS paid
+  LEFT JOIN LATERAL (SELECT sum(f.quantity) AS quantity, sum(f.paid) AS paid,
+							sum(f.fee + f.creator_fee) AS fees
 					   FROM market.fills f
 					  WHERE f.account = o.account AND f.order_id = o.id) f ON true;
 COMMENT ON VIEW market.order_history IS
@@ -1081,6 +1086,21 @@ COMMENT ON COLUMN market.market_listing.volume IS 'contracts of the outcome trad
 COMMENT ON COLUMN market.market_listing.implied_probability IS 'the mid of best bid and best ask when both exist, else the last price';
 
 ------------------------------------------------------------------------------
+-- Fees on the order book (SPEC section 6a): each fill's house and creator
+-- fees, the per-market account creator fees accrue in until the market is
+-- finalized or cancelled, and the fees of each order.
+------------------------------------------------------------------------------
+
+COMMENT ON COLUMN market.markets.creator_fees IS
+	'the account the market''s creator fees accrue in until it is finalized or cancelled (NULL without a creator fee)';
+COMMENT ON COLUMN market.fills.fee IS
+	'the house fee the fill paid: floor(fee_bps x min(paid, quantity - paid) / 10000), in micro-units';
+COMMENT ON COLUMN market.fills.creator_fee IS
+	'the creator fee the fill paid: floor(creator_fee_bps x min(paid, quantity - paid) / 10000), in micro-units';
+COMMENT ON COLUMN market.order_history.fees IS
+	'the house and creator fees the order''s fills paid, in cash units';
+
+------------------------------------------------------------------------------
 -- Security: nothing for PUBLIC, reads for the roles, changes only through
 -- the functions.  Traders see only their own rows.
 ------------------------------------------------------------------------------
@@ -1258,7 +1278,7 @@ COMMENT ON FUNCTION market.settle(bigint, bigint, int) IS
 COMMENT ON COLUMN market.accounts.id IS 'the account''s id: a snowflake, except external (1) and house (2)';
 COMMENT ON COLUMN market.accounts.label IS 'a name for people to read; not unique';
 COMMENT ON COLUMN market.accounts.owner IS 'the role whose members may act for the account (NULL: operators and admins only)';
-COMMENT ON COLUMN market.accounts.kind IS 'user, external (the world outside), house (fees) or collateral (of a market)';
+COMMENT ON COLUMN market.accounts.kind IS 'user, external (the world outside), house (fees), collateral (of a market) or creator_fees (of a market, until paid to its creator)';
 COMMENT ON COLUMN market.accounts.balance IS 'all the account''s cash, in micro-units (0 for external and house: see the journal)';
 COMMENT ON COLUMN market.accounts.locked IS 'escrow of the account''s open orders, in micro-units';
 COMMENT ON COLUMN market.accounts.created_at IS 'when the account was opened';
@@ -1384,7 +1404,7 @@ COMMENT ON VIEW market.account_summary IS
 COMMENT ON COLUMN market.account_balances.id IS 'the account''s id';
 COMMENT ON COLUMN market.account_balances.label IS 'the account''s label';
 COMMENT ON COLUMN market.account_balances.owner IS 'the role whose members may act for the account';
-COMMENT ON COLUMN market.account_balances.kind IS 'user, external, house or collateral';
+COMMENT ON COLUMN market.account_balances.kind IS 'user, external, house, collateral or creator_fees';
 COMMENT ON COLUMN market.account_balances.balance IS 'all the account''s cash, in cash units (for external and house, the sum of their journal entries)';
 COMMENT ON COLUMN market.account_balances.locked IS 'escrow of the account''s open orders, in cash units';
 COMMENT ON COLUMN market.account_balances.available IS 'balance - locked: what new orders and withdrawals may use, in cash units';

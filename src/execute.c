@@ -28,8 +28,13 @@
  * whose cash it changed (what the account paid into the match, less the
  * complete sets it redeemed at 1.00) plus the collateral account; its kind
  * is "mint" if collateral grew, "redeem" if it shrank, "trade" otherwise.
- * Transfer ids are drawn after the account locks, in execution order, so
- * each account's entries follow its balance.
+ * An execution whose fills paid fees (SPEC 6a) has a second transfer, kind
+ * "fee": one entry per paying account (its house and creator fees
+ * netted), one for house (no running balance: house is never a hot row)
+ * and one for the market's creator-fee account (a row of this market
+ * alone, locked with its collateral).  Transfer ids are drawn after the
+ * account locks, in execution order, so each account's entries follow its
+ * balance.  Cost basis counts a fill's fees as part of what it paid.
  *
  * Memory: the core's arrays are palloc'd in a context deleted at the end;
  * the core itself makes no PostgreSQL calls and cannot raise errors.
@@ -111,6 +116,22 @@ static MarketStatement insert_executions = {
 };
 
 static MarketStatement insert_fills = {
+	"INSERT INTO market.fills (execution, order_id, account, market, outcome, side, quantity, price, paid,"
+	"                          fee, creator_fee)"
+	" SELECT u.execution, u.order_id, u.account, $1, u.outcome,"
+	"        CASE WHEN u.buy THEN 'buy' ELSE 'sell' END, u.quantity, u.price, u.paid, u.fee, u.creator_fee"
+	"   FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.int8[]), pg_catalog.unnest($3::pg_catalog.int8[]),"
+	"                   pg_catalog.unnest($4::pg_catalog.int8[]), pg_catalog.unnest($5::pg_catalog.int8[]),"
+	"                   pg_catalog.unnest($6::pg_catalog.bool[]), pg_catalog.unnest($7::pg_catalog.int8[]),"
+	"                   pg_catalog.unnest($8::pg_catalog.int8[]), pg_catalog.unnest($9::pg_catalog.int8[]),"
+	"                   pg_catalog.unnest($10::pg_catalog.int8[]), pg_catalog.unnest($11::pg_catalog.int8[]))"
+	"        AS u(execution, order_id, account, outcome, buy, quantity, price, paid, fee, creator_fee)",
+	11, {INT8OID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, BOOLARRAYOID,
+		INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID}
+};
+
+/* The same on a 0.1 catalog, whose fills have no fee columns (and no fees). */
+static MarketStatement insert_fills_01 = {
 	"INSERT INTO market.fills (execution, order_id, account, market, outcome, side, quantity, price, paid)"
 	" SELECT u.execution, u.order_id, u.account, $1, u.outcome,"
 	"        CASE WHEN u.buy THEN 'buy' ELSE 'sell' END, u.quantity, u.price, u.paid"
@@ -173,9 +194,11 @@ static MarketStatement update_accounts = {
 	3, {INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID}
 };
 
+/* house (account 2) keeps no running balance: its entries carry NULL */
 static MarketStatement insert_journal = {
 	"INSERT INTO market.journal (transfer, account, amount, balance_after, kind, market, execution)"
-	" SELECT u.transfer, u.account, u.amount, u.balance_after, u.kind, $1, u.execution"
+	" SELECT u.transfer, u.account, u.amount,"
+	"        CASE WHEN u.account = 2 THEN NULL ELSE u.balance_after END, u.kind, $1, u.execution"
 	"   FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.int8[]), pg_catalog.unnest($3::pg_catalog.int8[]),"
 	"                   pg_catalog.unnest($4::pg_catalog.int8[]), pg_catalog.unnest($5::pg_catalog.int8[]),"
 	"                   pg_catalog.unnest($6::pg_catalog.text[]), pg_catalog.unnest($7::pg_catalog.int8[]))"
@@ -340,6 +363,9 @@ typedef struct Auction
 	int64		market;
 	int32		number;
 	int64		collateral;
+	int64		creator_fees;	/* the creator-fee account, 0 if none */
+	int32		fee_bps;
+	int32		creator_fee_bps;
 	int32		n_outcomes;
 	int64	   *outcome_ids;
 	/* the pristine input, kept to re-run the core */
@@ -376,6 +402,8 @@ load(Auction *au)
 
 	memset(b, 0, sizeof(*b));
 	b->n_outcomes = au->n_outcomes;
+	b->fee_bps = au->fee_bps;
+	b->creator_fee_bps = au->creator_fee_bps;
 	b->alloc = core_alloc;
 	b->grow = core_grow;
 	b->release = core_release;
@@ -556,12 +584,12 @@ checked_add(int64 a, int64 b, const char *what, int64 account)
 /* Step 5: write the auction's results; returns the executions' rows. */
 static void
 write_results(Auction *au, Tuplestorestate *out, TupleDesc outdesc,
-			  int64 *collateral_balance)
+			  int64 *collateral_balance, int64 creator_fees_balance)
 {
 	MatchBook  *b = &au->book;
 	Column		x_id = {0}, x_kind = {0}, x_outcome = {0}, x_qty = {0}, x_sets = {0}, x_bids = {0};
 	Column		f_exec = {0}, f_order = {0}, f_account = {0}, f_outcome = {0}, f_buy = {0},
-				f_qty = {0}, f_price = {0}, f_paid = {0};
+				f_qty = {0}, f_price = {0}, f_paid = {0}, f_fee = {0}, f_cfee = {0};
 	Column		o_id = {0}, o_qty = {0}, o_escrow = {0}, o_trim = {0};
 	Column		h_account = {0}, h_outcome = {0}, h_qty = {0};
 	Column		a_id = {0}, a_balance = {0}, a_locked = {0};
@@ -575,13 +603,17 @@ write_results(Auction *au, Tuplestorestate *out, TupleDesc outdesc,
 	Column		p_account = {0}, p_realized = {0}, l_id = {0}, l_price = {0}, h_cost = {0};
 	int			N = au->n_outcomes;
 	int64		collateral = *collateral_balance;
+	int64		creator_fees = creator_fees_balance;
+	int64	   *fee_net;		/* per account: the fees it paid in this execution */
+	bool		with_fees = market_has_fees();
 	int			i,
 				k;
-	Datum		values[9];
+	Datum		values[11];
 	uint64		n;
 
 	exec_ids = palloc(sizeof(int64) * (b->n_executions + 1));
 	net = palloc_extended(sizeof(int64) * (b->n_accounts + 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	fee_net = palloc_extended(sizeof(int64) * (b->n_accounts + 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 	realized = palloc_extended(sizeof(int64) * (b->n_accounts + 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 	last_price = palloc(sizeof(int64) * N);
 	for (i = 0; i < N; i++)
@@ -599,6 +631,8 @@ write_results(Auction *au, Tuplestorestate *out, TupleDesc outdesc,
 		int64		transfer;
 		int64		minted;
 		int64		collateral_net;
+		int64		house_fees = 0;
+		int64		exec_creator_fees = 0;
 		const char *jkind;
 
 		if (pg_mul_s64_overflow((int64) x->sets, x->quantity, &minted))
@@ -628,10 +662,17 @@ write_results(Auction *au, Tuplestorestate *out, TupleDesc outdesc,
 			col_push(&f_qty, Int64GetDatum(f->quantity));
 			col_push(&f_price, Int64GetDatum(o->is_buy ? per_unit : MICROS_PER_UNIT - per_unit));
 			col_push(&f_paid, Int64GetDatum(f->paid));
+			col_push(&f_fee, Int64GetDatum(f->fee));
+			col_push(&f_cfee, Int64GetDatum(f->creator_fee));
 			net[o->account] = checked_add(net[o->account], -f->paid, "the cash paid",
 										  b->accounts[o->account].id);
+			fee_net[o->account] = checked_add(fee_net[o->account], -(f->fee + f->creator_fee),
+											  "the fees paid", b->accounts[o->account].id);
+			house_fees = checked_add(house_fees, f->fee, "the house fees", 0);
+			exec_creator_fees = checked_add(exec_creator_fees, f->creator_fee, "the creator fees", 0);
+			/* cost basis: what the fill paid into the match and its fees */
 			if (!position_fill(&lots[(size_t) o->account * N], N, o->outcome, o->is_buy,
-							   f->quantity, f->paid))
+							   f->quantity, f->paid + f->fee + f->creator_fee))
 				market_out_of_range(psprintf("the holdings or cost basis of account " INT64_FORMAT,
 											 b->accounts[o->account].id));
 			last_price[o->outcome] = o->is_buy ? per_unit : MICROS_PER_UNIT - per_unit;
@@ -678,6 +719,49 @@ write_results(Auction *au, Tuplestorestate *out, TupleDesc outdesc,
 			col_push(&j_amount, Int64GetDatum(collateral_net));
 			col_push(&j_after, Int64GetDatum(collateral));
 			col_push(&j_kind, CStringGetTextDatum(jkind));
+			col_push(&j_exec, Int64GetDatum(exec_ids[i]));
+		}
+
+		/* the fee transfer: the payers, house and the creator-fee account */
+		if (house_fees == 0 && exec_creator_fees == 0)
+			continue;
+		if (exec_creator_fees > 0 && au->creator_fees == 0)
+			elog(ERROR, "market %d charges a creator fee but has no creator-fee account", au->number);
+		transfer = market_snowflake_next();
+		for (k = x->first_fill; k < x->first_fill + x->n_fills; k++)
+		{
+			int			a = b->orders[b->fills[k].order].account;
+
+			if (fee_net[a] == 0)
+				continue;
+			au->balance[a] = checked_add(au->balance[a], fee_net[a], "the balance",
+										 b->accounts[a].id);
+			col_push(&j_transfer, Int64GetDatum(transfer));
+			col_push(&j_account, Int64GetDatum(b->accounts[a].id));
+			col_push(&j_amount, Int64GetDatum(fee_net[a]));
+			col_push(&j_after, Int64GetDatum(au->balance[a]));
+			col_push(&j_kind, CStringGetTextDatum("fee"));
+			col_push(&j_exec, Int64GetDatum(exec_ids[i]));
+			fee_net[a] = 0;
+		}
+		if (house_fees > 0)
+		{
+			col_push(&j_transfer, Int64GetDatum(transfer));
+			col_push(&j_account, Int64GetDatum(MARKET_ACCOUNT_HOUSE));
+			col_push(&j_amount, Int64GetDatum(house_fees));
+			col_push(&j_after, Int64GetDatum(0));	/* written as NULL */
+			col_push(&j_kind, CStringGetTextDatum("fee"));
+			col_push(&j_exec, Int64GetDatum(exec_ids[i]));
+		}
+		if (exec_creator_fees > 0)
+		{
+			creator_fees = checked_add(creator_fees, exec_creator_fees, "the balance",
+									   au->creator_fees);
+			col_push(&j_transfer, Int64GetDatum(transfer));
+			col_push(&j_account, Int64GetDatum(au->creator_fees));
+			col_push(&j_amount, Int64GetDatum(exec_creator_fees));
+			col_push(&j_after, Int64GetDatum(creator_fees));
+			col_push(&j_kind, CStringGetTextDatum("fee"));
 			col_push(&j_exec, Int64GetDatum(exec_ids[i]));
 		}
 	}
@@ -735,6 +819,12 @@ write_results(Auction *au, Tuplestorestate *out, TupleDesc outdesc,
 	col_push(&a_balance, Int64GetDatum(collateral));
 	col_push(&a_locked, Int64GetDatum(0));
 	*collateral_balance = collateral;
+	if (creator_fees != creator_fees_balance)
+	{
+		col_push(&a_id, Int64GetDatum(au->creator_fees));
+		col_push(&a_balance, Int64GetDatum(creator_fees));
+		col_push(&a_locked, Int64GetDatum(0));
+	}
 
 	{
 		Column	   *o_rest[] = {&o_qty, &o_escrow, &o_trim};
@@ -779,7 +869,9 @@ write_results(Auction *au, Tuplestorestate *out, TupleDesc outdesc,
 	values[6] = col_array(&f_qty, INT8OID);
 	values[7] = col_array(&f_price, INT8OID);
 	values[8] = col_array(&f_paid, INT8OID);
-	market_exec(&insert_fills, values, NULL, SPI_OK_INSERT);
+	values[9] = col_array(&f_fee, INT8OID);
+	values[10] = col_array(&f_cfee, INT8OID);
+	market_exec(with_fees ? &insert_fills : &insert_fills_01, values, NULL, SPI_OK_INSERT);
 
 	values[0] = col_array(&o_id, INT8OID);
 	values[1] = col_array(&o_qty, INT8OID);
@@ -875,6 +967,9 @@ auction(const MarketRow *m, TimestampTz asof, bool closing,
 	au.market = m->id;
 	au.number = m->number;
 	au.collateral = m->collateral;
+	au.creator_fees = m->creator_fees;
+	au.fee_bps = m->fee_bps;
+	au.creator_fee_bps = m->creator_fee_bps;
 	load(&au);
 
 	for (;;)
@@ -897,11 +992,20 @@ auction(const MarketRow *m, TimestampTz asof, bool closing,
 		Datum		values[1] = {Int64GetDatum(au.collateral)};
 		bool		isnull;
 		int64		collateral;
+		int64		creator_fees = 0;
 
 		market_exec_locking(nowait ? &collateral_balance_nowait : &collateral_balance,
 							values, NULL, SPI_OK_SELECT, m->number);
 		collateral = market_get_int64(0, 1, &isnull);
-		write_results(&au, out, outdesc, &collateral);
+		if (au.creator_fees != 0)
+		{
+			/* a row of this market alone, locked after its collateral */
+			values[0] = Int64GetDatum(au.creator_fees);
+			market_exec_locking(nowait ? &collateral_balance_nowait : &collateral_balance,
+								values, NULL, SPI_OK_SELECT, m->number);
+			creator_fees = market_get_int64(0, 1, &isnull);
+		}
+		write_results(&au, out, outdesc, &collateral, creator_fees);
 		for (i = 0; i < au.book.n_orders; i++)
 		{
 			trimmed += au.book.orders[i].trimmed > 0 ? 1 : 0;

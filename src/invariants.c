@@ -363,7 +363,7 @@ market_journal_append_only(PG_FUNCTION_ARGS)
  * Every check, as one query returning (invariant, detail) rows.  Amounts
  * are shown in cash units.
  */
-static const char *const invariants_sql =
+static const char *const invariants_sql_fmt =
 "WITH sums AS ("
 "  SELECT account, sum(amount) AS total FROM market.journal GROUP BY account"
 "), escrow AS ("
@@ -423,12 +423,15 @@ static const char *const invariants_sql =
 " SELECT 'order_escrow',"
 "        format('order %s: escrow %s, its %s of %s at %s needs %s', o.id, o.escrow * 0.000001,"
 "               o.side, o.quantity * 0.000001, o.price * 0.000001, f.need * 0.000001)"
-"   FROM market.orders o"
+"   FROM market.orders o JOIN market.markets m ON m.id = o.market"
 "   LEFT JOIN market.holdings h ON h.account = o.account AND h.outcome = o.outcome,"
 "        LATERAL (SELECT CASE WHEN o.side = 'buy'"
 "                        THEN ceil(o.quantity::numeric * o.price / 1000000)"
 "                        ELSE ceil(greatest(0, o.quantity - coalesce(h.quantity, 0))::numeric"
-"                                  * (1000000 - o.price) / 1000000) END AS need) f"
+"                                  * (1000000 - o.price) / 1000000) END"
+"                   + ceil(@FEE_BPS@::numeric"
+"                          * least(CASE WHEN o.side = 'buy' THEN o.price ELSE 1000000 - o.price END, 500000)"
+"                          * o.quantity / 10000000000) AS need) f"
 "  WHERE o.status = 'open' AND o.escrow <> f.need"
 " UNION ALL"
 " SELECT 'outcome_supplies_equal',"
@@ -480,7 +483,8 @@ static const char *const invariants_sql =
 "        LATERAL (SELECT coalesce(sum(h.cost), 0) AS cost FROM market.holdings h"
 "                  WHERE h.account = p.account AND h.market = p.market) c,"
 "        LATERAL (SELECT sum(e.amount) AS net FROM market.journal e"
-"                  WHERE e.account = p.account AND e.market = p.market) j"
+"                  WHERE e.account = p.account AND e.market = p.market"
+"                    AND NOT (e.kind = 'fee' AND e.execution IS NULL)) j"
 "  WHERE c.cost <> -coalesce(j.net, 0) + p.realized"
 " UNION ALL"
 " SELECT 'holding_not_negative',"
@@ -499,10 +503,25 @@ market_check_invariants(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	uint64		i;
 	int			ret;
+	const char *invariants_sql;
 
 	market_require_role(MARKET_ROLE_ADMIN | MARKET_ROLE_OPERATOR, "check invariants");
 	InitMaterializedSRF(fcinfo, 0);
 
+	/*
+	 * Escrow includes the fee reserve of both rates (SPEC 6a); a 0.1
+	 * catalog charges no fees, so its orders reserve none.
+	 */
+	{
+		const char *at = strstr(invariants_sql_fmt, "@FEE_BPS@");
+		StringInfoData sql;
+
+		initStringInfo(&sql);
+		appendBinaryStringInfo(&sql, invariants_sql_fmt, at - invariants_sql_fmt);
+		appendStringInfoString(&sql, market_has_fees() ? "(m.fee_bps + m.creator_fee_bps)" : "0");
+		appendStringInfoString(&sql, at + strlen("@FEE_BPS@"));
+		invariants_sql = sql.data;
+	}
 	SPI_connect();
 	ret = SPI_execute(invariants_sql, true, 0);
 	if (ret != SPI_OK_SELECT)

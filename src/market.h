@@ -133,7 +133,13 @@ typedef struct MarketRow
 	bool		auto_execute;
 	bool		closing_auction;	/* run one last auction when it closes */
 	TimestampTz finalizes_at;	/* end of the dispute window, if resolved */
+	int32		fee_bps;		/* house fee rate (0 on a 0.1 catalog) */
+	int32		creator_fee_bps;	/* creator fee rate (0 on a 0.1 catalog) */
+	int64		creator;		/* the creator's account, 0 if none */
+	int64		creator_fees;	/* the account creator fees accrue in, 0 if none */
 } MarketRow;
+
+extern bool market_has_fees(void);
 
 extern bool market_read(int64 market, MarketRow *row);
 extern MarketRow market_fetch(int64 market);
@@ -162,6 +168,9 @@ typedef enum MarketCancel
 
 extern int	market_cancel_book(const MarketRow *m, const char *reason, MarketCancel which,
 							   bool nowait, TimestampTz asof);
+
+/* fees.c */
+extern void market_pay_creator_fees(const MarketRow *m);
 
 /* execute.c */
 extern void market_auction(const MarketRow *m);

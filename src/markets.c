@@ -32,10 +32,10 @@
  * pause_market) changes nothing, so it leaves the close to the next one.
  * Until then market.market_overview shows the effective state.
  *
- * One library serves 0.1 and 0.2: the closing_auction column exists only
- * in 0.2's catalog, so the statements that name it have a 0.1 twin, and
- * has_closing_auction_column() picks one per call (a syscache probe: an
- * ALTER EXTENSION UPDATE in this very session is seen at once).
+ * One library serves 0.1 and 0.2: the closing_auction and creator_fees
+ * columns exist only in 0.2's catalog, so the statements that name them
+ * have a 0.1 twin, and market_has_fees() picks one per call (a syscache
+ * probe: an ALTER EXTENSION UPDATE in this very session is seen at once).
  *
  * Locks: every change of state takes the market lock in MARKET_LOCK_FREEZE
  * mode (locks.c), so it waits for orders being placed or cancelled in the
@@ -62,15 +62,18 @@
 
 static MarketStatement read_market = {
 	"SELECT number, state, kind, tick, close_at, oracle, oracle_kind, collateral, auto_execute,"
-	"       finalizes_at, closing_auction"
+	"       finalizes_at, closing_auction, fee_bps, creator_fee_bps, creator, creator_fees"
 	" FROM market.markets WHERE id = $1",
 	1, {INT8OID}
 };
 
-/* The same on a 0.1 catalog, which has no closing_auction: always false. */
+/*
+ * The same on a 0.1 catalog, which has no closing_auction (always false)
+ * and charges no fees (0.1 never did: its fills have no fee columns).
+ */
 static MarketStatement read_market_01 = {
 	"SELECT number, state, kind, tick, close_at, oracle, oracle_kind, collateral, auto_execute,"
-	"       finalizes_at, false"
+	"       finalizes_at, false, 0, 0, creator, NULL::pg_catalog.int8"
 	" FROM market.markets WHERE id = $1",
 	1, {INT8OID}
 };
@@ -115,10 +118,16 @@ static MarketStatement insert_collateral = {
 static MarketStatement insert_market = {
 	"INSERT INTO market.markets (id, number, description, kind, tick, close_at, oracle,"
 	" oracle_kind, fee_bps, creator, creator_fee_bps, dispute_window, auto_execute, collateral,"
-	" closing_auction)"
-	" VALUES ($1, $2, $3, 'orderbook', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-	14, {INT8OID, INT4OID, TEXTOID, INT8OID, TIMESTAMPTZOID, INT8OID, TEXTOID,
-		INT4OID, INT8OID, INT4OID, INTERVALOID, BOOLOID, INT8OID, BOOLOID}
+	" closing_auction, creator_fees)"
+	" VALUES ($1, $2, $3, 'orderbook', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+	15, {INT8OID, INT4OID, TEXTOID, INT8OID, TIMESTAMPTZOID, INT8OID, TEXTOID,
+		INT4OID, INT8OID, INT4OID, INTERVALOID, BOOLOID, INT8OID, BOOLOID, INT8OID}
+};
+
+/* A market's creator-fee account (SPEC 6a): fees accrue there until paid. */
+static MarketStatement insert_creator_fees = {
+	"INSERT INTO market.accounts (id, label, kind) VALUES ($1, $2, 'creator_fees')",
+	2, {INT8OID, TEXTOID}
 };
 
 /* The same on a 0.1 catalog, which has no closing_auction column. */
@@ -149,16 +158,17 @@ static MarketStatement market_by_number = {
 };
 
 /*
- * Does this database's market.markets have the closing_auction column
- * (version 0.2 and later)?  Syscache lookups only, so cheap per call.
+ * Does this database charge fees on the order book: has market.markets
+ * the creator_fees column (0.2 and later)?  On a 0.1 catalog no fee is
+ * charged, as 0.1 never did (its fills cannot record one).
  */
-static bool
-has_closing_auction_column(void)
+bool
+market_has_fees(void)
 {
 	Oid			nsp = get_namespace_oid("market", true);
 	Oid			rel = OidIsValid(nsp) ? get_relname_relid("markets", nsp) : InvalidOid;
 
-	return OidIsValid(rel) && get_attnum(rel, "closing_auction") != InvalidAttrNumber;
+	return OidIsValid(rel) && get_attnum(rel, "creator_fees") != InvalidAttrNumber;
 }
 
 /*
@@ -172,7 +182,7 @@ market_read(int64 market, MarketRow *row)
 	bool		isnull;
 	Datum		d;
 
-	if (market_exec_latest(has_closing_auction_column() ? &read_market : &read_market_01,
+	if (market_exec_latest(market_has_fees() ? &read_market : &read_market_01,
 						   values, NULL) != 1)
 		return false;
 	row->id = market;
@@ -190,6 +200,14 @@ market_read(int64 market, MarketRow *row)
 	d = market_get_datum(0, 10, &isnull);
 	row->finalizes_at = isnull ? DT_NOBEGIN : DatumGetTimestampTz(d);
 	row->closing_auction = DatumGetBool(market_get_datum(0, 11, &isnull));
+	row->fee_bps = DatumGetInt32(market_get_datum(0, 12, &isnull));
+	row->creator_fee_bps = DatumGetInt32(market_get_datum(0, 13, &isnull));
+	row->creator = market_get_int64(0, 14, &isnull);
+	if (isnull)
+		row->creator = 0;
+	row->creator_fees = market_get_int64(0, 15, &isnull);
+	if (isnull)
+		row->creator_fees = 0;
 	return true;
 }
 
@@ -641,8 +659,9 @@ market_create_market(PG_FUNCTION_ARGS)
 	int64		collateral;
 	int32		number;
 	bool		isnull;
-	Datum		values[14];
-	char		nulls[14];
+	Datum		values[15];
+	char		nulls[15];
+	int64		creator_fees = 0;
 	StringInfoData payload;
 
 	market_require_role(MARKET_ROLE_ADMIN, "create markets");
@@ -746,6 +765,13 @@ market_create_market(PG_FUNCTION_ARGS)
 	values[0] = Int64GetDatum(collateral);
 	values[1] = CStringGetTextDatum(psprintf("market %d collateral", number));
 	market_exec(&insert_collateral, values, NULL, SPI_OK_INSERT);
+	if (creator_fee_bps > 0 && market_has_fees())
+	{
+		creator_fees = market_snowflake_next();
+		values[0] = Int64GetDatum(creator_fees);
+		values[1] = CStringGetTextDatum(psprintf("market %d creator fees", number));
+		market_exec(&insert_creator_fees, values, NULL, SPI_OK_INSERT);
+	}
 
 	memset(nulls, ' ', sizeof(nulls));
 	values[0] = Int64GetDatum(id);
@@ -765,7 +791,9 @@ market_create_market(PG_FUNCTION_ARGS)
 	values[11] = BoolGetDatum(auto_execute);
 	values[12] = Int64GetDatum(collateral);
 	values[13] = BoolGetDatum(closing_auction);
-	market_exec(has_closing_auction_column() ? &insert_market : &insert_market_01,
+	values[14] = Int64GetDatum(creator_fees);
+	nulls[14] = creator_fees == 0 ? 'n' : ' ';
+	market_exec(market_has_fees() ? &insert_market : &insert_market_01,
 				values, nulls, SPI_OK_INSERT);
 
 	memset(nulls, ' ', sizeof(nulls));

@@ -424,7 +424,7 @@ place(OrderRequest *r, bool replace)
 	if (r->amount > 0)
 	{
 		/* price <= 1, so any positive amount buys at least a micro-contract */
-		r->quantity = quantity_for_amount(r->amount, r->price, 0);
+		r->quantity = quantity_for_amount(r->amount, r->price, m.fee_bps + m.creator_fee_bps);
 		Assert(r->quantity > 0);
 		if (r->quantity > MAX_QUANTITY)
 			ereport(ERROR,
@@ -458,7 +458,7 @@ place(OrderRequest *r, bool replace)
 				 errmsg("account " INT64_FORMAT " has no open order in market %d to replace",
 						r->account, m.number)));
 
-	escrow = escrow_of(r->is_buy, r->quantity, r->price, held, 0);
+	escrow = escrow_of(r->is_buy, r->quantity, r->price, held, m.fee_bps + m.creator_fee_bps);
 	if (escrow > a.balance - a.locked + released)
 		ereport(ERROR,
 				(errcode(ERRCODE_MARKET_INSUFFICIENT_FUNDS),

@@ -476,6 +476,7 @@ finalize_now(MarketRow *m)
 	check_fixed(m, collateral);
 	values[0] = Int64GetDatum(m->id);
 	market_exec(&mark_finalized, values, NULL, SPI_OK_UPDATE);
+	market_pay_creator_fees(m);
 	market_write_state(m, "finalized", "market_finalized", NULL);
 }
 
@@ -590,6 +591,7 @@ market_cancel_market(PG_FUNCTION_ARGS)
 	check_fixed(&m, collateral);
 	values[1] = CStringGetTextDatum(reason);
 	market_exec(&mark_cancelled, values, NULL, SPI_OK_UPDATE);
+	market_pay_creator_fees(&m);
 	market_write_state(&m, "cancelled", "market_cancelled", reason);
 	market_unbound_waits(bound);
 	SPI_finish();
