@@ -181,3 +181,5 @@ SET SESSION AUTHORIZATION fees_admin;
 SELECT market.create_market('3: house fee only', ARRAY['YES', 'NO'], fee_bps => 100) AS m3 \gset
 RESET SESSION AUTHORIZATION;
 SELECT creator_fees IS NULL AS no_creator_fees FROM market.markets WHERE id = :m3;
+
+DROP VIEW parties, cash, fee_entries;
