@@ -315,6 +315,116 @@ for db in $OLD $STAY; do
 	fi
 done
 
+# ---------------------------------------------------------------------------
+# Fees (SPEC 6a): 0.1 accepted fee_bps and creator_fee_bps but charged
+# nothing, and booked orders without a fee reserve.  The update reserves
+# it, or cancels the order, with its reason, where the account cannot
+# cover it; from then on the market charges its fees and pays its creator.
+# A database left at 0.1 keeps 0.1's behaviour with the new library: no
+# fee, no reserve.
+# ---------------------------------------------------------------------------
+FEES_OLD=market_upgrade_fees
+FEES_STAY=market_upgrade_fees_01
+fees_01() {
+	db=$1
+	dropdb --if-exists $db >/dev/null 2>&1
+	createdb $db
+	super $db <<SQL >/dev/null || return 1
+CREATE EXTENSION market VERSION '$FROM';
+GRANT market_admin TO upgrade_admin;
+GRANT market_operator TO upgrade_operator;
+GRANT market_trader TO upgrade_alice, upgrade_bob, upgrade_carol;
+SQL
+	# alice has 100, bob 30, carol 100; market 1 charges 1% + 0.5%
+	as_role upgrade_operator $db <<'SQL' >/dev/null || return 1
+SELECT market.create_account('creator');
+SELECT market.deposit(market.create_account(l, ('upgrade_' || l)::regrole), d)
+  FROM (VALUES ('alice', 100), ('bob', 30), ('carol', 100)) v(l, d);
+SQL
+	as_role upgrade_admin $db <<'SQL' >/dev/null || return 1
+SELECT market.create_market('upgrade: fees', ARRAY['YES', 'NO'], fee_bps => 100,
+		creator => (SELECT id FROM market.accounts WHERE label = 'creator'), creator_fee_bps => 50);
+SELECT market.create_market('upgrade: no fees', ARRAY['YES', 'NO']);
+SQL
+	# alice bids 0.60 for 100 YES (escrow 60, she can add 0.75); bob asks
+	# 0.70 for 100 YES (escrow 30, all he has: he cannot add 0.45); carol
+	# bids in the market without fees
+	for t in "alice 1 buy 100 0.6" "bob 1 sell 100 0.7" "carol 2 buy 10 0.5"; do
+		set -- $t
+		as_role upgrade_$1 $db <<SQL >/dev/null || return 1
+SELECT market.place_order((SELECT id FROM market.accounts WHERE label = '$1'),
+		market.outcome_id(market.market_id($2), 1), '$3', $4, $5);
+SQL
+	done
+}
+fees_book() {
+	as_role upgrade_operator $1 <<'SQL'
+SELECT string_agg(a.label || ':' || o.status || ':' || coalesce(o.cancel_reason, '-') || ':' ||
+				  o.escrow * 0.000001 || ':' || a.locked * 0.000001, ' ' ORDER BY a.label)
+  FROM market.orders o JOIN market.accounts a ON a.id = o.account;
+SQL
+}
+fees_trade() {
+	db=$1
+	# carol sells alice her 100 YES at 0.60; the market is then cancelled
+	as_role upgrade_carol $db <<'SQL' >/dev/null || return 1
+SELECT market.place_order((SELECT id FROM market.accounts WHERE label = 'carol'),
+		market.outcome_id(market.market_id(1), 1), 'sell', 100, 0.6);
+SQL
+	as_role upgrade_operator $db <<'SQL' >/dev/null || return 1
+SELECT count(*) FROM market.execute(market.market_id(1));
+SQL
+	as_role upgrade_admin $db <<'SQL' >/dev/null || return 1
+SELECT market.cancel_market(market.market_id(1), 'paying the creator');
+SQL
+	as_role upgrade_operator $db <<'SQL'
+SELECT (SELECT count(*) FROM market.check_invariants()) || ' ' ||
+	   (SELECT string_agg(label || ':' || balance, ' ' ORDER BY label)
+		  FROM market.account_balances WHERE label IN ('alice', 'carol', 'creator', 'house'));
+SQL
+}
+for db in $FEES_OLD $FEES_STAY; do
+	if fees_01 $db &&
+	   [ "$(fees_book $db)" = "alice:open:-:60.000000:60.000000 bob:open:-:30.000000:30.000000 carol:open:-:5.000000:5.000000" ]; then
+		ok "$db: version 0.1 books orders in a market with fees without a fee reserve"
+	else
+		[ -s "$tmp/err" ] || fees_book $db >"$tmp/err" 2>&1
+		not_ok "$db: building the 0.1 fee fixture"
+	fi
+done
+if echo "ALTER EXTENSION market UPDATE" | super $FEES_OLD &&
+   b=$(fees_book $FEES_OLD) &&
+   [ "$b" = "alice:open:-:60.750000:60.750000 bob:cancelled:no cash for the fee reserve:0.000000:0.000000 carol:open:-:5.000000:5.000000" ]; then
+	ok "the update reserves alice's fee (60.75), cancels bob's order, who cannot cover his 0.45 (reason stated, escrow released), and leaves the market without fees alone"
+else
+	echo "book: ${b:-}" >>"$tmp/err"
+	not_ok "the update's fee reserve"
+fi
+if [ "$(echo "SELECT count(*) FROM market.check_invariants()" | as_role upgrade_operator $FEES_OLD)" = "0" ] &&
+   [ "$(echo "SELECT string_agg(number || ':' || (creator_fees IS NOT NULL), ' ' ORDER BY number) FROM market.markets" |
+		as_role upgrade_operator $FEES_OLD)" = "1:true 2:false" ]; then
+	ok "after the update every invariant holds, and the 0.1 market with a creator fee has its creator-fee account"
+else
+	not_ok "invariants and creator-fee accounts after the update"
+fi
+# updated: alice pays 60.60, carol 40.60; house 0.80; the creator 0.40 at
+# cancellation.  Left at 0.1: no fee at all.
+if s=$(fees_trade $FEES_OLD) &&
+   [ "$s" = "0 alice:39.400000 carol:59.400000 creator:0.400000 house:0.800000" ]; then
+	ok "$FEES_OLD: the 0.1 market charges its fees after the update, and pays its creator when cancelled"
+else
+	echo "invariants, balances: ${s:-}" >>"$tmp/err"
+	not_ok "$FEES_OLD: fees after the update"
+fi
+if s=$(fees_trade $FEES_STAY) &&
+   [ "$s" = "0 alice:40.000000 carol:60.000000 creator:0.000000 house:0.000000" ]; then
+	ok "$FEES_STAY: left at 0.1, the new library charges no fee, as 0.1 did"
+else
+	echo "invariants, balances: ${s:-}" >>"$tmp/err"
+	not_ok "$FEES_STAY: no fees at 0.1"
+fi
+[ $fail = 0 ] && [ -z "${UPGRADE_KEEP:-}" ] && for db in $FEES_OLD $FEES_STAY; do dropdb $db; done
+
 echo "1..$n"
 [ $fail = 0 ] && [ -z "${UPGRADE_KEEP:-}" ] && for db in $OLD $NEW $STAY; do dropdb $db; done
 exit $fail
