@@ -9,7 +9,9 @@
  *	  buy:	ceil(quantity * price)
  *	  sell: ceil(max(0, quantity - held) * (1 - price))
  * where held is the account's holding of the outcome (held contracts are
- * sold first).  The arithmetic is in escrow.c; each order row stores its
+ * sold first), plus, in a market with fees, the largest fee the order can
+ * pay at its limit, both rates together (SPEC 6a, escrow.h); a buy by
+ * amount takes the largest quantity whose escrow, fee included, fits.  The arithmetic is in escrow.c; each order row stores its
  * escrow, and the deferred trigger account_check() compares the account's
  * locked with the sum over its open orders at commit.  Reserving escrow
  * moves no cash, so it writes no journal entry.
@@ -425,7 +427,15 @@ place(OrderRequest *r, bool replace)
 	{
 		/* price <= 1, so any positive amount buys at least a micro-contract */
 		r->quantity = quantity_for_amount(r->amount, r->price, m.fee_bps + m.creator_fee_bps);
-		Assert(r->quantity > 0);
+		if (r->quantity == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("an amount of %s buys nothing at price %s",
+							market_micros_to_cstring(r->amount),
+							market_micros_to_cstring(r->price)),
+					 errdetail("Market %d charges fees of %d basis points; the escrow of one micro-contract, its fee reserve included, is more than the amount.",
+							   m.number, m.fee_bps + m.creator_fee_bps),
+					 errhint("Give a larger amount.")));
 		if (r->quantity > MAX_QUANTITY)
 			ereport(ERROR,
 					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),

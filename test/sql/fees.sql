@@ -182,4 +182,48 @@ SELECT market.create_market('3: house fee only', ARRAY['YES', 'NO'], fee_bps => 
 RESET SESSION AUTHORIZATION;
 SELECT creator_fees IS NULL AS no_creator_fees FROM market.markets WHERE id = :m3;
 
+-- 7. Each rate is rounded down on its own: at 1 basis point each, a fill
+-- of 1 contract at 0.015 pays 1 bp of min(0.015, 0.985) = 0.0000015 per
+-- rate, so 0.000001 to house and 0.000001 to the creator (one rate of 2
+-- bps would have charged 0.000003).
+SET SESSION AUTHORIZATION fees_admin;
+SELECT market.create_market('4: one basis point each', ARRAY['YES', 'NO'], tick_size => 0.001,
+							fee_bps => 1, creator => :creator, creator_fee_bps => 1) AS m4 \gset
+RESET SESSION AUTHORIZATION;
+SET SESSION AUTHORIZATION fees_alice;
+SELECT market.place_order(:alice, market.outcome_id(:m4, 1), 'buy', 1, 0.015) > 0 AS placed;
+RESET SESSION AUTHORIZATION;
+SET SESSION AUTHORIZATION fees_bob;
+SELECT market.place_order(:bob, market.outcome_id(:m4, 1), 'sell', 1, 0.015) > 0 AS placed;
+RESET SESSION AUTHORIZATION;
+SET SESSION AUTHORIZATION fees_operator;
+SELECT kind, quantity FROM market.execute(:m4);
+RESET SESSION AUTHORIZATION;
+SELECT * FROM parties WHERE market = 4 ORDER BY label;
+SELECT * FROM fee_entries WHERE market = 4 ORDER BY kind, label;
+
+-- 8. Refusals.  A buy by an amount too small to pay for one micro-contract
+-- and its fee reserve (22023); a replace whose new fee reserve the
+-- account cannot cover (MK001), which leaves the old order as it was.
+SET SESSION AUTHORIZATION fees_carol;
+\set ON_ERROR_STOP 0
+\set VERBOSITY sqlstate
+SELECT market.place_order(:carol, market.outcome_id(:m3, 1), 'buy', NULL, 1, amount => 0.000001);
+\set VERBOSITY default
+SELECT market.place_order(:carol, market.outcome_id(:m3, 1), 'buy', NULL, 1, amount => 0.000001);
+\set ON_ERROR_STOP 1
+SELECT market.available(:carol) AS available \gset
+SELECT market.place_order(:carol, market.outcome_id(:m3, 1), 'buy', 10, 0.50) > 0 AS placed;
+\set ON_ERROR_STOP 0
+\set VERBOSITY sqlstate
+-- all her cash at 0.50, leaving nothing for the 1% fee reserve (0.005 a contract)
+SELECT market.replace_order(:carol, market.outcome_id(:m3, 1), 'buy', :available / 0.5, 0.50);
+\set VERBOSITY default
+\set ON_ERROR_STOP 1
+SELECT quantity, price, escrow FROM market.open_orders WHERE account = :carol;
+SELECT market.cancel_order(:carol, :m3);
+SET SESSION AUTHORIZATION fees_operator;
+SELECT * FROM market.check_invariants();
+RESET SESSION AUTHORIZATION;
+
 DROP VIEW parties, cash, fee_entries;
