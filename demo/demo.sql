@@ -209,9 +209,46 @@ SELECT label, balance, locked, available FROM market.account_balances
  WHERE kind = 'user' AND label <> 'weather desk' ORDER BY label;
 
 \echo
-\echo '== 12. Everything adds up: traders hold exactly what was deposited, and no invariant is broken =='
-SELECT sum(balance) AS traders_hold, -market.balance(1) AS deposited
-  FROM market.account_balances WHERE kind = 'user';
+\echo '== 12. Fees: market 2 charges 1% to the house and 0.5% to its creator, the weather desk =='
+\echo '-- Each fill pays, per rate, bps x min(paid, quantity - paid): at 0.60 on 10 contracts, 1% and'
+\echo '-- 0.5% of 4.00. Escrow reserves the largest fee the order can pay at its limit.'
+\connect - exchange_admin
+LISTEN market_events;
+SELECT market.create_market('Will it snow in Paris this winter?', ARRAY['YES', 'NO'],
+		fee_bps => 100, creator => :desk, creator_fee_bps => 50) AS snow \gset
+\connect - alice
+LISTEN market_events;
+\echo '-- alice bids 0.60 for 10 YES: escrow 6.00 + 1.5% x 0.50 x 10 = 6.075000.'
+SELECT market.place_order(:alice, market.outcome_id(:snow, 1), 'buy', 10, 0.60) AS alice_order \gset
+\connect - bob
+LISTEN market_events;
+\echo '-- bob, holding no YES, asks 0.60 for 10: escrow 4.00 + 1.5% x 0.40 x 10 = 4.060000.'
+SELECT market.place_order(:bob, market.outcome_id(:snow, 1), 'sell', 10, 0.60) AS bob_order \gset
+\connect - backend
+LISTEN market_events;
+SELECT account_label, side, price, escrow FROM market.open_orders WHERE market = :snow ORDER BY account_label;
+SELECT kind, quantity, sets, bids, surplus FROM market.execute(:snow);
+\echo '-- Each paid 0.04 to the house and 0.02 to the creator''s account for market 2.'
+SELECT account_label, side, filled, paid, fees FROM market.order_history
+ WHERE market = :snow ORDER BY account_label;
+\echo '-- Fees are part of cost: alice''s 10 YES cost 6.06, worth 6.00 at the last price.'
+SELECT account_label, quantity, cost_basis, market_value, unrealized_pnl
+  FROM market.position_holdings WHERE market = :snow AND outcome_number = 1;
+\echo '-- The admin cancels market 2: the creator is paid what accrued, once.'
+\connect - exchange_admin
+LISTEN market_events;
+SELECT market.cancel_market(:snow, 'the question was badly worded') \g /dev/null
+\connect - backend
+LISTEN market_events;
+SELECT count(*) AS refunded FROM market.settle(:snow);
+SELECT label, kind, balance FROM market.account_balances
+ WHERE kind IN ('house', 'creator_fees') OR label = 'weather desk' ORDER BY kind, label;
+
+\echo
+\echo '== 13. Everything adds up: traders and the house hold exactly what was deposited, and no invariant is broken =='
+SELECT sum(balance) FILTER (WHERE kind = 'user') AS traders_hold,
+	   sum(balance) FILTER (WHERE kind = 'house') AS house_holds, -market.balance(1) AS deposited
+  FROM market.account_balances;
 SELECT count(*) AS invariant_violations FROM market.check_invariants();
 DO $$
 BEGIN
