@@ -486,11 +486,24 @@ static const char *const invariants_sql_fmt =
 "                  WHERE e.account = p.account AND e.market = p.market"
 "                    AND NOT (e.kind = 'fee' AND e.execution IS NULL)) j"
 "  WHERE c.cost <> -coalesce(j.net, 0) + p.realized"
+"@CREATOR_FEES@"
 " UNION ALL"
 " SELECT 'holding_not_negative',"
 "        format('account %s holds %s of outcome %s', account, quantity * 0.000001, outcome)"
 "   FROM market.holdings WHERE quantity < 0"
 " ORDER BY 1, 2";
+
+/*
+ * Creator fees (0.2 catalogs): a finalized or cancelled market has paid
+ * its creator everything its creator-fee account accrued.
+ */
+static const char *const creator_fees_sql =
+" UNION ALL"
+" SELECT 'creator_fees_paid',"
+"        format('market %s (%s): its creator-fee account still holds %s', m.number, m.state,"
+"               c.balance * 0.000001)"
+"   FROM market.markets m JOIN market.accounts c ON c.id = m.creator_fees"
+"  WHERE m.state IN ('finalized', 'cancelled') AND c.balance <> 0";
 
 /*
  * market.check_invariants() -> TABLE(invariant text, detail text)
@@ -513,13 +526,19 @@ market_check_invariants(PG_FUNCTION_ARGS)
 	 * catalog charges no fees, so its orders reserve none.
 	 */
 	{
+		bool		fees = market_has_fees();
 		const char *at = strstr(invariants_sql_fmt, "@FEE_BPS@");
+		const char *at2 = strstr(at, "@CREATOR_FEES@");
 		StringInfoData sql;
 
 		initStringInfo(&sql);
 		appendBinaryStringInfo(&sql, invariants_sql_fmt, at - invariants_sql_fmt);
-		appendStringInfoString(&sql, market_has_fees() ? "(m.fee_bps + m.creator_fee_bps)" : "0");
-		appendStringInfoString(&sql, at + strlen("@FEE_BPS@"));
+		appendStringInfoString(&sql, fees ? "(m.fee_bps + m.creator_fee_bps)" : "0");
+		at += strlen("@FEE_BPS@");
+		appendBinaryStringInfo(&sql, at, at2 - at);
+		if (fees)
+			appendStringInfoString(&sql, creator_fees_sql);
+		appendStringInfoString(&sql, at2 + strlen("@CREATOR_FEES@"));
 		invariants_sql = sql.data;
 	}
 	SPI_connect();

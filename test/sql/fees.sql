@@ -226,4 +226,23 @@ SET SESSION AUTHORIZATION fees_operator;
 SELECT * FROM market.check_invariants();
 RESET SESSION AUTHORIZATION;
 
+-- 9. check_invariants() sees an order whose escrow lacks its fee reserve,
+-- and a finished market whose creator was not paid (corrupted with the
+-- triggers off, then rolled back).
+SET SESSION AUTHORIZATION fees_carol;
+SELECT market.place_order(:carol, market.outcome_id(:m3, 1), 'buy', 10, 0.50) > 0 AS placed;
+RESET SESSION AUTHORIZATION;
+BEGIN;
+SET LOCAL session_replication_role = replica;
+UPDATE market.orders SET escrow = escrow - 50000 WHERE account = :carol AND status = 'open';
+UPDATE market.accounts SET locked = locked - 50000 WHERE id = :carol;
+UPDATE market.accounts SET balance = 1 WHERE id = (SELECT creator_fees FROM market.markets WHERE id = :m);
+SET LOCAL SESSION AUTHORIZATION fees_operator;
+SELECT invariant, regexp_replace(detail, 'order \d+', 'order N') AS detail
+  FROM market.check_invariants() WHERE invariant IN ('order_escrow', 'creator_fees_paid');
+ROLLBACK;
+SET SESSION AUTHORIZATION fees_carol;
+SELECT market.cancel_order(:carol, :m3);
+RESET SESSION AUTHORIZATION;
+
 DROP VIEW parties, cash, fee_entries;
