@@ -1100,3 +1100,5 @@ SELECT o.id, o.account, a.label AS account_label, o.market, m.number AS market_n
 					  WHERE f.account = o.account AND f.order_id = o.id) f ON true;
 COMMENT ON COLUMN market.order_history.fees IS
 	'the house and creator fees the order''s fills paid, in cash units';
+COMMENT ON TABLE market.fills IS
+	'every party of every execution: quantity, effective price (a sell''s is 1 minus what it paid per unit), cash paid into the match and the house and creator fees paid on top, in micro-units';

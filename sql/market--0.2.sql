@@ -418,7 +418,7 @@ CREATE INDEX fills_account ON market.fills (account, order_id);
 -- each outcome's last fills, for its exact mark (market_internal.marks)
 CREATE INDEX fills_outcome ON market.fills (outcome, execution);
 COMMENT ON TABLE market.fills IS
-	'every party of every execution: quantity, effective price (a sell''s is 1 minus what it paid per unit) and cash paid into the match, in micro-units';
+	'every party of every execution: quantity, effective price (a sell''s is 1 minus what it paid per unit), cash paid into the match and the house and creator fees paid on top, in micro-units';
 
 SELECT pg_catalog.pg_extension_config_dump('market.markets', '');
 SELECT pg_catalog.pg_extension_config_dump('market.outcomes', '');
