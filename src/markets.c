@@ -116,9 +116,9 @@ static MarketStatement insert_market = {
 	"INSERT INTO market.markets (id, number, description, kind, tick, close_at, oracle,"
 	" oracle_kind, fee_bps, creator, creator_fee_bps, dispute_window, auto_execute, collateral,"
 	" closing_auction)"
-	" VALUES ($1, $2, $3, 'orderbook', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-	14, {INT8OID, INT4OID, TEXTOID, INT8OID, TIMESTAMPTZOID, INT8OID, TEXTOID,
-		INT4OID, INT8OID, INT4OID, INTERVALOID, BOOLOID, INT8OID, BOOLOID}
+	" VALUES ($1, $2, $3, $15, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+	15, {INT8OID, INT4OID, TEXTOID, INT8OID, TIMESTAMPTZOID, INT8OID, TEXTOID,
+		INT4OID, INT8OID, INT4OID, INTERVALOID, BOOLOID, INT8OID, BOOLOID, TEXTOID}
 };
 
 /* The same on a 0.1 catalog, which has no closing_auction column. */
@@ -641,8 +641,8 @@ market_create_market(PG_FUNCTION_ARGS)
 	int64		collateral;
 	int32		number;
 	bool		isnull;
-	Datum		values[14];
-	char		nulls[14];
+	Datum		values[15];
+	char		nulls[15];
 	StringInfoData payload;
 
 	market_require_role(MARKET_ROLE_ADMIN, "create markets");
@@ -679,12 +679,7 @@ market_create_market(PG_FUNCTION_ARGS)
 				 errmsg("an 'ai' oracle must name the agent's account")));
 
 	kind = TextDatumGetCString(required_arg(fcinfo, 6, "kind"));
-	if (strcmp(kind, "parimutuel") == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("parimutuel markets are not supported yet"),
-				 errdetail("Only order-book markets can be created in this version.")));
-	if (strcmp(kind, "orderbook") != 0)
+	if (strcmp(kind, "orderbook") != 0 && strcmp(kind, "parimutuel") != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("kind must be 'orderbook' or 'parimutuel'")));
@@ -722,6 +717,21 @@ market_create_market(PG_FUNCTION_ARGS)
 	auto_execute = DatumGetBool(required_arg(fcinfo, 12, "auto_execute"));
 	if (PG_NARGS() > 13)
 		closing_auction = DatumGetBool(required_arg(fcinfo, 13, "closing_auction"));
+	if (strcmp(kind, "parimutuel") == 0)
+	{
+		/* a pool has no book: nothing to match, nothing to auction */
+		if (auto_execute)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("a parimutuel pool has no order book to execute"),
+					 errhint("Omit auto_execute for kind 'parimutuel'.")));
+		if (PG_NARGS() <= 13)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("parimutuel markets need version 0.2 of the extension"),
+					 errhint("Run ALTER EXTENSION market UPDATE.")));
+		closing_auction = false;
+	}
 
 	SPI_connect();
 	oracle = optional_user_account(fcinfo, 4, "oracle");
@@ -765,6 +775,7 @@ market_create_market(PG_FUNCTION_ARGS)
 	values[11] = BoolGetDatum(auto_execute);
 	values[12] = Int64GetDatum(collateral);
 	values[13] = BoolGetDatum(closing_auction);
+	values[14] = CStringGetTextDatum(kind);
 	market_exec(has_closing_auction_column() ? &insert_market : &insert_market_01,
 				values, nulls, SPI_OK_INSERT);
 
