@@ -273,6 +273,27 @@ SET ROLE pools_operator;
 SELECT a.label, s.payout FROM market.settle(:m2) s JOIN market.accounts a ON a.id = s.account ORDER BY 1;
 RESET ROLE;
 
+-- A scalar pool: resolve_value picks the bucket; here the pool has a
+-- single winner, who takes it all less the 1% fee
+SET ROLE pools_admin;
+SELECT market.create_market('Noon temperature', ARRAY['cold', 'mild', 'hot'], kind => 'parimutuel',
+		oracle => :oracle, fee_bps => 100,
+		outcome_ranges => ARRAY['(,10)'::numrange, '[10,25)', '[25,)']) AS m7 \gset
+RESET ROLE;
+SET ROLE pools_alice;
+SELECT market.place_commitment(:alice, market.outcome_id(:m7, 2), 40) > 0 AS placed;
+SET ROLE pools_bob;
+SELECT market.place_commitment(:bob, market.outcome_id(:m7, 3), 60) > 0 AS placed;
+RESET ROLE;
+SET ROLE pools_oracle;
+SELECT market.resolve_value(:m7, 17.5);
+RESET ROLE;
+SELECT o.number AS winner, d.pool * 0.000001 AS pool, d.house_fee * 0.000001 AS house_fee,
+	   d.payouts * 0.000001 AS payouts
+  FROM market.distributions d JOIN market.outcomes o ON o.id = d.outcome WHERE d.market = :m7;
+SELECT a.label, r.result, r.payout FROM market.distribution_results r
+  JOIN market.accounts a ON a.id = r.account WHERE r.market = :m7 ORDER BY a.label;
+
 -- An empty pool resolves, finalizes and settles cleanly
 SET ROLE pools_admin;
 SELECT market.create_market('Nobody cares', ARRAY['YES', 'NO'], kind => 'parimutuel',
@@ -327,4 +348,37 @@ RESET ROLE;
 
 -- every invariant holds
 SELECT * FROM market.check_invariants();
+
+-- check_invariants finds a pool changed behind the functions' back: a
+-- commitment whose amount changed (the collateral and the distributions
+-- no longer match it), a payout changed in the audit trail, a second
+-- settlement paid
+BEGIN;
+UPDATE market.commitments SET amount = amount + 1 WHERE id = :alice_c;
+SELECT invariant FROM market.check_invariants() ORDER BY 1;
+ROLLBACK;
+BEGIN;
+UPDATE market.distribution_commitments SET base = base + 1, payout = payout + 1
+ WHERE commitment = :alice_c AND distribution = :d1;
+SELECT invariant FROM market.check_invariants() ORDER BY 1;
+ROLLBACK;
+BEGIN;
+UPDATE market.settlements SET amount = amount + 1 WHERE distribution = :d2 AND account = :dave;
+SELECT invariant FROM market.check_invariants() ORDER BY 1;
+ROLLBACK;
+-- and the commit-time check refuses a pool whose collateral no longer
+-- matches its commitments (MK004)
+SET ROLE pools_admin;
+SELECT market.create_market('checked', ARRAY['YES', 'NO'], kind => 'parimutuel') AS m6 \gset
+SET ROLE pools_carol;
+SELECT market.place_commitment(:carol, market.outcome_id(:m6, 2), 1) > 0 AS placed;
+RESET ROLE;
+\set VERBOSITY sqlstate
+BEGIN;
+UPDATE market.commitments SET amount = amount + 1 WHERE market = :m6;
+SET LOCAL ROLE pools_carol;
+SELECT market.place_commitment(:carol, market.outcome_id(:m6, 1), 1) > 0 AS placed;
+COMMIT;
+\set VERBOSITY default
+SELECT count(*) AS commitments FROM market.commitments WHERE market = :m6;
 DROP VIEW cash;
