@@ -189,11 +189,20 @@ static MarketStatement completed_of_market = {
 	1, {INT8OID}
 };
 
+/* The unpaid rows to pay, their accounts locked in id order. */
 static MarketStatement due = {
-	"SELECT account, amount FROM market.settlements"
-	" WHERE market = $1 AND distribution = $2 AND paid_at IS NULL AND ($3 IS NULL OR account = $3)"
-	" ORDER BY account LIMIT $4",
+	"SELECT s.account, s.amount, a.balance"
+	"  FROM market.settlements s JOIN market.accounts a ON a.id = s.account"
+	" WHERE s.market = $1 AND s.distribution = $2 AND s.paid_at IS NULL"
+	"   AND ($3 IS NULL OR s.account = $3)"
+	" ORDER BY s.account LIMIT $4"
+	" FOR UPDATE OF a",
 	4, {INT8OID, INT8OID, INT8OID, INT8OID}
+};
+
+static MarketStatement lock_collateral = {
+	"SELECT balance FROM market.accounts WHERE id = $1 FOR UPDATE",
+	1, {INT8OID}
 };
 
 static MarketStatement any_row = {
@@ -201,11 +210,12 @@ static MarketStatement any_row = {
 	3, {INT8OID, INT8OID, INT8OID}
 };
 
+/* the batch paid: the unpaid rows up to its last account ($5: one account) */
 static MarketStatement mark_paid = {
 	"UPDATE market.settlements SET paid_at = pg_catalog.now(), transfer = $3"
-	" WHERE market = $1 AND distribution = $2"
-	"   AND account OPERATOR(pg_catalog.=) ANY ($4::pg_catalog.int8[])",
-	4, {INT8OID, INT8OID, INT8OID, INT8ARRAYOID}
+	" WHERE market = $1 AND distribution = $2 AND paid_at IS NULL AND account <= $4"
+	"   AND ($5 IS NULL OR account = $5)",
+	5, {INT8OID, INT8OID, INT8OID, INT8OID, INT8OID}
 };
 
 static MarketStatement distribution_market = {
@@ -297,6 +307,17 @@ market_pool_refuse_vector(const MarketRow *m)
 				 errhint("Use market.resolve(market, outcome) or market.resolve_value(market, value).")));
 }
 
+/* qsort_arg: positions in an array of account ids, by id */
+static int
+by_account(const void *a, const void *b, void *arg)
+{
+	const int64 *accounts = (const int64 *) arg;
+	int64		x = accounts[*(const int *) a];
+	int64		y = accounts[*(const int *) b];
+
+	return x < y ? -1 : x > y ? 1 : 0;
+}
+
 /*
  * One transfer of kind "kind" in market m: accounts[i] changes by
  * deltas[i] (distinct accounts; zero deltas are skipped; the deltas sum to
@@ -329,6 +350,8 @@ pool_transfer(const MarketRow *m, const char *kind, int n, const int64 *accounts
 	int			nshort = 0;
 	int64	   *bal_of;
 	bool	   *house;
+	int		   *order;
+	int			j;
 
 	for (i = 0; i < n; i++)
 		if (deltas[i] != 0)
@@ -339,14 +362,21 @@ pool_transfer(const MarketRow *m, const char *kind, int n, const int64 *accounts
 	values[0] = int8_array(ids, nz);
 	locked_rows = market_exec_locking(&lock_accounts, values, NULL, SPI_OK_SELECT, m->number);
 
-	/* balances by position in accounts[] (the locked rows come in id order) */
+	/*
+	 * Balances by position in accounts[]: the locked rows come in id
+	 * order, so walk them beside the positions sorted by account id.
+	 */
 	bal_of = palloc0(sizeof(int64) * n);
 	house = palloc0(sizeof(bool) * n);
-	initStringInfo(&short_of);
+	order = palloc(sizeof(int) * n);
 	for (i = 0; i < n; i++)
+		order[i] = i;
+	qsort_arg(order, n, sizeof(int), by_account, (void *) accounts);
+	initStringInfo(&short_of);
+	k = 0;
+	for (j = 0; j < n; j++)
 	{
-		bool		found = false;
-
+		i = order[j];
 		if (deltas[i] == 0)
 			continue;
 		if (accounts[i] == MARKET_ACCOUNT_HOUSE)
@@ -354,26 +384,21 @@ pool_transfer(const MarketRow *m, const char *kind, int n, const int64 *accounts
 			house[i] = true;
 			continue;
 		}
-		for (k = 0; k < locked_rows; k++)
-		{
-			if (market_get_int64(k, 1, &isnull) != accounts[i])
-				continue;
-			found = true;
-			bal_of[i] = market_get_int64(k, 3, &isnull);
-			if (check_funds && deltas[i] < 0 &&
-				strcmp(SPI_getvalue(SPI_tuptable->vals[k], SPI_tuptable->tupdesc, 2), "user") == 0 &&
-				bal_of[i] - market_get_int64(k, 4, &isnull) < -deltas[i])
-			{
-				appendStringInfo(&short_of, "%saccount " INT64_FORMAT " has %s available and must return %s",
-								 nshort ? "; " : "", accounts[i],
-								 market_micros_to_cstring(bal_of[i] - market_get_int64(k, 4, &isnull)),
-								 market_micros_to_cstring(-deltas[i]));
-				nshort++;
-			}
-			break;
-		}
-		if (!found)
+		while (k < locked_rows && market_get_int64(k, 1, &isnull) < accounts[i])
+			k++;
+		if (k >= locked_rows || market_get_int64(k, 1, &isnull) != accounts[i])
 			market_account_not_found(accounts[i]);
+		bal_of[i] = market_get_int64(k, 3, &isnull);
+		if (check_funds && deltas[i] < 0 &&
+			strcmp(SPI_getvalue(SPI_tuptable->vals[k], SPI_tuptable->tupdesc, 2), "user") == 0 &&
+			bal_of[i] - market_get_int64(k, 4, &isnull) < -deltas[i])
+		{
+			appendStringInfo(&short_of, "%saccount " INT64_FORMAT " has %s available and must return %s",
+							 nshort ? "; " : "", accounts[i],
+							 market_micros_to_cstring(bal_of[i] - market_get_int64(k, 4, &isnull)),
+							 market_micros_to_cstring(-deltas[i]));
+			nshort++;
+		}
 	}
 	if (nshort > 0)
 		ereport(ERROR,
@@ -791,16 +816,19 @@ void
 market_pool_settle(const MarketRow *m, int64 account, bool everyone, int64 limit,
 				   ReturnSetInfo *rsinfo)
 {
-	Datum		values[4];
-	char		nulls[4] = {' ', ' ', ' ', ' '};
+	Datum		values[6];
+	char		nulls[6] = {' ', ' ', ' ', ' ', ' ', ' '};
 	bool		isnull;
 	int64		distribution;
 	const char *kind;
 	uint64		n;
 	uint64		i;
-	int64	   *accounts;
-	int64	   *deltas;
-	Datum	   *paid;
+	Datum	   *j_accounts;
+	Datum	   *j_amounts;
+	Datum	   *j_after;
+	int			nz = 0;
+	int64		last = 0;
+	int64		collateral;
 	int64		total = 0;
 	int64		transfer;
 	StringInfoData payload;
@@ -816,7 +844,7 @@ market_pool_settle(const MarketRow *m, int64 account, bool everyone, int64 limit
 	values[2] = Int64GetDatum(account);
 	nulls[2] = everyone ? 'n' : ' ';
 	values[3] = Int64GetDatum(limit);
-	n = market_exec(&due, values, nulls, SPI_OK_SELECT);
+	n = market_exec_locking(&due, values, nulls, SPI_OK_SELECT, m->number);
 	if (n == 0)
 	{
 		if (!everyone)
@@ -834,31 +862,66 @@ market_pool_settle(const MarketRow *m, int64 account, bool everyone, int64 limit
 		return;
 	}
 
-	accounts = palloc(sizeof(int64) * (n + 1));
-	deltas = palloc(sizeof(int64) * (n + 1));
-	paid = palloc(sizeof(Datum) * n);
+	j_accounts = palloc(sizeof(Datum) * (n + 1));
+	j_amounts = palloc(sizeof(Datum) * (n + 1));
+	j_after = palloc(sizeof(Datum) * (n + 1));
 	for (i = 0; i < n; i++)
 	{
 		Datum		row[2];
 		bool		rownulls[2] = {false, false};
+		int64		id = market_get_int64(i, 1, &isnull);
+		int64		amount = market_get_int64(i, 2, &isnull);
 
-		accounts[i] = market_get_int64(i, 1, &isnull);
-		deltas[i] = market_get_int64(i, 2, &isnull);
-		paid[i] = Int64GetDatum(accounts[i]);
-		total = market_add_micros(total, deltas[i], "the total paid by a settlement");
-		row[0] = Int64GetDatum(accounts[i]);
-		row[1] = NumericGetDatum(market_micros_to_numeric(deltas[i]));
+		last = id;
+		total = market_add_micros(total, amount, "the total paid by a settlement");
+		if (amount > 0)
+		{
+			j_accounts[nz] = Int64GetDatum(id);
+			j_amounts[nz] = Int64GetDatum(amount);
+			j_after[nz] = Int64GetDatum(market_add_micros(market_get_int64(i, 3, &isnull), amount,
+														  "a balance after its payout"));
+			nz++;
+		}
+		row[0] = Int64GetDatum(id);
+		row[1] = NumericGetDatum(market_micros_to_numeric(amount));
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, row, rownulls);
 	}
-	accounts[n] = m->collateral;
-	deltas[n] = -total;
-	transfer = pool_transfer(m, kind, (int) n + 1, accounts, deltas, false, "a settlement");
 
+	values[0] = Int64GetDatum(m->collateral);
+	market_exec(&lock_collateral, values, NULL, SPI_OK_SELECT);
+	collateral = market_get_int64(0, 1, &isnull);
+	if (total > collateral)
+		elog(ERROR, "pool %d owes %s but its collateral holds %s", m->number,
+			 market_micros_to_cstring(total), market_micros_to_cstring(collateral));
+
+	/* drawn after the account locks: see ledger.c */
+	transfer = 0;
+	if (nz > 0)
+	{
+		transfer = market_snowflake_next();
+		j_accounts[nz] = Int64GetDatum(m->collateral);
+		j_amounts[nz] = Int64GetDatum(-total);
+		j_after[nz] = Int64GetDatum(collateral - total);
+		values[0] = Int64GetDatum(transfer);
+		values[1] = Int64GetDatum(m->id);
+		values[2] = CStringGetTextDatum(kind);
+		values[3] = int8_array(j_accounts, nz + 1);
+		values[4] = int8_array(j_amounts, nz + 1);
+		values[5] = int8_array(j_after, nz + 1);
+		market_exec(&journal, values, NULL, SPI_OK_INSERT);
+		values[0] = int8_array(j_accounts, nz + 1);
+		values[1] = int8_array(j_after, nz + 1);
+		market_exec(&set_balances, values, NULL, SPI_OK_UPDATE);
+	}
+
+	memset(nulls, ' ', sizeof(nulls));
 	values[0] = Int64GetDatum(m->id);
 	values[1] = Int64GetDatum(distribution);
 	values[2] = Int64GetDatum(transfer);
 	nulls[2] = transfer == 0 ? 'n' : ' ';
-	values[3] = int8_array(paid, (int) n);
+	values[3] = Int64GetDatum(last);
+	values[4] = Int64GetDatum(account);
+	nulls[4] = everyone ? 'n' : ' ';
 	market_exec(&mark_paid, values, nulls, SPI_OK_UPDATE);
 
 	initStringInfo(&payload);

@@ -204,9 +204,11 @@ END $$;
 SELECT set_config('pools.dave', :'dave', false) IS NOT NULL AS noted;
 CREATE TRIGGER fail_on_dave BEFORE UPDATE ON market.settlements
 	FOR EACH ROW EXECUTE FUNCTION fail_on_dave();
+\set VERBOSITY terse
 SET ROLE pools_operator;
 SELECT a.label, s.payout FROM market.settle(:m) s JOIN market.accounts a ON a.id = s.account ORDER BY 1;
 RESET ROLE;
+\set VERBOSITY default
 SELECT * FROM cash;
 SELECT count(*) FILTER (WHERE paid_at IS NOT NULL) AS paid_rows, count(*) AS rows
   FROM market.settlements WHERE market = :m AND distribution <> :d1;
