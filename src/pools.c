@@ -158,7 +158,8 @@ static MarketStatement insert_distribution = {
 };
 
 static MarketStatement dispute_pending = {
-	"UPDATE market.distributions SET status = $2, disputed_at = pg_catalog.now()"
+	"UPDATE market.distributions SET status = $2,"
+	"       disputed_at = CASE WHEN $2 = 'disputed' THEN pg_catalog.now() END"
 	" WHERE market = $1 AND status = 'pending' RETURNING id",
 	2, {INT8OID, TEXTOID}
 };
