@@ -37,9 +37,13 @@
  *
  * Locks: every call takes the market's lock first (trade lock for
  * place_commitment, freeze lock for the rest, so they exclude each
- * other), then account rows in id order in one statement (user accounts
- * and the collateral; house keeps no running balance and is not locked),
- * and draws the transfer id after them (see ledger.c).
+ * other), then account rows: place_commitment the trader's row, then the
+ * collateral's; finalize and rollback every row of the transfer in id
+ * order in one statement (house keeps no running balance and is not
+ * locked); settle the batch's rows in id order, then the collateral's.
+ * The transfer id is drawn after the locks (see ledger.c).  The
+ * collateral row is the pool's one hot row: commitments to one pool
+ * queue on it, as they must, since each changes the pool.
  */
 #include "postgres.h"
 
