@@ -26,6 +26,7 @@ OBJS = \
 	src/positions.o \
 	src/resolution.o \
 	src/settlement.o \
+	src/pools.o \
 	src/execute.o \
 	src/invariants.o \
 	src/fees.o \

@@ -7,6 +7,8 @@
 #   3. execute() on crossing books of 10,000 and 100,000 orders against the
 #      set-based floor, and its growth
 #   4. execute() with fees against the same book without fees
+#   5. settle() of 100,000 positions, and a pool of 100,000 commitments
+#      resolved, finalized and settled, against their set-based floors
 set -eu
 cd "$(dirname "$0")/.."
 PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
@@ -20,4 +22,4 @@ bench/core_bench 1000000
 
 echo "== throughput against pgbench TPC-B, and execute() against the floor"
 sh mk/virtualenv.sh -o shared_preload_libraries=market -o max_connections=100 \
-	sh -c 'sh bench/pgbench.sh "$0" && sh bench/execute.sh && sh bench/execute_fees.sh && sh bench/settle.sh' "$($PG_CONFIG --bindir)"
+	sh -c 'sh bench/pgbench.sh "$0" && sh bench/execute.sh && sh bench/execute_fees.sh && sh bench/settle.sh && sh bench/pools.sh' "$($PG_CONFIG --bindir)"

@@ -1102,3 +1102,370 @@ COMMENT ON COLUMN market.order_history.fees IS
 	'the house and creator fees the order''s fills paid, in cash units';
 COMMENT ON TABLE market.fills IS
 	'every party of every execution: quantity, effective price (a sell''s is 1 minus what it paid per unit), cash paid into the match and the house and creator fees paid on top, in micro-units';
+
+------------------------------------------------------------------------------
+-- Parimutuel pools (SPEC section 10, seed 001): commitments, payout
+-- distributions with their audit trail, rollback, and their read models.
+------------------------------------------------------------------------------
+
+CREATE TABLE market.commitments (
+	id			bigint PRIMARY KEY,
+	market		bigint NOT NULL,
+	outcome		bigint NOT NULL,
+	account		bigint NOT NULL,
+	position	text NOT NULL CONSTRAINT commitments_position CHECK (position IN ('yes', 'no')),
+	amount		bigint NOT NULL CONSTRAINT commitments_amount CHECK (amount > 0),
+	transfer	bigint NOT NULL,
+	created_at	timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+CREATE INDEX commitments_market ON market.commitments (market) INCLUDE (amount);
+CREATE INDEX commitments_account ON market.commitments (account);
+COMMENT ON TABLE market.commitments IS
+	'cash committed to a parimutuel pool: a yes commitment wins if its outcome wins, a no commitment if it loses; amount in micro-units';
+COMMENT ON COLUMN market.commitments.id IS 'the commitment id';
+COMMENT ON COLUMN market.commitments.market IS 'the pool (a market of kind parimutuel)';
+COMMENT ON COLUMN market.commitments.outcome IS 'the outcome id committed on';
+COMMENT ON COLUMN market.commitments.account IS 'the account that committed the cash';
+COMMENT ON COLUMN market.commitments.position IS 'yes (wins if the outcome wins) or no (wins if it loses)';
+COMMENT ON COLUMN market.commitments.amount IS 'the cash committed, in micro-units';
+COMMENT ON COLUMN market.commitments.transfer IS 'the journal transfer (kind commitment) that moved it into the pool';
+COMMENT ON COLUMN market.commitments.created_at IS 'when it was placed';
+
+CREATE TABLE market.distributions (
+	id			bigint PRIMARY KEY,
+	market		bigint NOT NULL,
+	status		text NOT NULL CONSTRAINT distributions_status CHECK (status IN
+		('pending', 'disputed', 'completed', 'rolled_back', 'cancelled')),
+	cause		text NOT NULL CONSTRAINT distributions_cause CHECK (cause IN ('resolution', 'cancellation')),
+	outcome		bigint,
+	refund		boolean NOT NULL,
+	pool		bigint NOT NULL CONSTRAINT distributions_pool CHECK (pool >= 0),
+	commitments	integer NOT NULL,
+	winning		bigint NOT NULL,
+	fee_bps		integer NOT NULL,
+	creator_fee_bps integer NOT NULL,
+	house_fee	bigint NOT NULL CONSTRAINT distributions_house_fee CHECK (house_fee >= 0),
+	creator		bigint,
+	creator_fee	bigint NOT NULL CONSTRAINT distributions_creator_fee CHECK (creator_fee >= 0),
+	payouts		bigint NOT NULL,
+	residue		bigint NOT NULL,
+	created_at	timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	created_by	regrole NOT NULL,
+	disputed_at	timestamptz,
+	completed_at timestamptz,
+	fee_transfer bigint,
+	rolled_back_at timestamptz,
+	rolled_back_by regrole,
+	rollback_reason text,
+	rollback_transfer bigint,
+	CONSTRAINT distributions_exact CHECK (payouts + house_fee + creator_fee = pool),
+	CONSTRAINT distributions_refund_free CHECK (NOT refund OR (house_fee = 0 AND creator_fee = 0)),
+	CONSTRAINT distributions_rollback CHECK ((status = 'rolled_back') =
+											 (rolled_back_at IS NOT NULL AND rollback_reason IS NOT NULL))
+);
+-- one live distribution per pool: the pending report, or the completed one
+CREATE UNIQUE INDEX distributions_live ON market.distributions (market)
+	WHERE status IN ('pending', 'completed');
+COMMENT ON TABLE market.distributions IS
+	'payout distributions of parimutuel pools (seed 001''s PayoutDistribution): the pool, the fees and the split, one per report or cancellation; amounts in micro-units';
+COMMENT ON COLUMN market.distributions.id IS 'the distribution id';
+COMMENT ON COLUMN market.distributions.market IS 'the pool it distributes';
+COMMENT ON COLUMN market.distributions.status IS 'pending (reported), disputed, completed (final: settle pays it), rolled_back, or cancelled (the market was cancelled while it was pending)';
+COMMENT ON COLUMN market.distributions.cause IS 'resolution (an oracle''s report) or cancellation (cancel_market: full refunds)';
+COMMENT ON COLUMN market.distributions.outcome IS 'the winning outcome id (NULL for a cancellation)';
+COMMENT ON COLUMN market.distributions.refund IS 'true when every commitment is refunded in full, without fees: a cancellation, or nobody won';
+COMMENT ON COLUMN market.distributions.pool IS 'every commitment of the pool, summed, in micro-units';
+COMMENT ON COLUMN market.distributions.commitments IS 'how many commitments the pool holds';
+COMMENT ON COLUMN market.distributions.winning IS 'the winning commitments summed (W of the winner), in micro-units; 0 if nobody won';
+COMMENT ON COLUMN market.distributions.fee_bps IS 'the house fee rate applied, in basis points';
+COMMENT ON COLUMN market.distributions.creator_fee_bps IS 'the creator fee rate applied, in basis points';
+COMMENT ON COLUMN market.distributions.house_fee IS 'floor(pool * fee_bps / 10000), paid to house, in micro-units (0 for a refund)';
+COMMENT ON COLUMN market.distributions.creator IS 'the creator account paid the creator fee';
+COMMENT ON COLUMN market.distributions.creator_fee IS 'floor(pool * creator_fee_bps / 10000), paid to the creator, in micro-units (0 for a refund)';
+COMMENT ON COLUMN market.distributions.payouts IS 'what the commitments are paid, summed: pool less the fees, in micro-units';
+COMMENT ON COLUMN market.distributions.residue IS 'micro-units left by flooring the pro-rata shares, given one each to the largest remainders';
+COMMENT ON COLUMN market.distributions.created_at IS 'when the report (or cancellation) wrote it';
+COMMENT ON COLUMN market.distributions.created_by IS 'the role that reported (or cancelled)';
+COMMENT ON COLUMN market.distributions.disputed_at IS 'when an admin''s dispute withdrew the report';
+COMMENT ON COLUMN market.distributions.completed_at IS 'when it became final (finalize, or cancellation)';
+COMMENT ON COLUMN market.distributions.fee_transfer IS 'the journal transfer (kind fee) that paid the fees at finalization';
+COMMENT ON COLUMN market.distributions.rolled_back_at IS 'when rollback_distribution reversed it';
+COMMENT ON COLUMN market.distributions.rolled_back_by IS 'the admin who rolled it back';
+COMMENT ON COLUMN market.distributions.rollback_reason IS 'why it was rolled back';
+COMMENT ON COLUMN market.distributions.rollback_transfer IS 'the journal transfer (kind rollback) that reversed its payouts and fees';
+
+CREATE TABLE market.distribution_commitments (
+	distribution bigint NOT NULL,
+	commitment	bigint NOT NULL,
+	market		bigint NOT NULL,
+	account		bigint NOT NULL,
+	outcome		bigint NOT NULL,
+	position	text NOT NULL,
+	amount		bigint NOT NULL,
+	result		text NOT NULL CONSTRAINT distribution_commitments_result CHECK (result IN ('won', 'lost', 'refunded')),
+	base		bigint NOT NULL,
+	remainder	bigint NOT NULL,
+	rank		integer,
+	bonus		integer NOT NULL CONSTRAINT distribution_commitments_bonus CHECK (bonus IN (0, 1)),
+	payout		bigint NOT NULL,
+	PRIMARY KEY (distribution, commitment),
+	CONSTRAINT distribution_commitments_payout CHECK (payout = base + bonus AND payout >= 0)
+);
+CREATE INDEX distribution_commitments_account ON market.distribution_commitments (account);
+COMMENT ON TABLE market.distribution_commitments IS
+	'the audit trail of a distribution: each commitment, whether it won, and how its payout was computed, in micro-units';
+COMMENT ON COLUMN market.distribution_commitments.distribution IS 'the distribution';
+COMMENT ON COLUMN market.distribution_commitments.commitment IS 'the commitment';
+COMMENT ON COLUMN market.distribution_commitments.market IS 'the pool';
+COMMENT ON COLUMN market.distribution_commitments.account IS 'the account that committed';
+COMMENT ON COLUMN market.distribution_commitments.outcome IS 'the outcome id committed on';
+COMMENT ON COLUMN market.distribution_commitments.position IS 'yes or no';
+COMMENT ON COLUMN market.distribution_commitments.amount IS 'the cash committed, in micro-units';
+COMMENT ON COLUMN market.distribution_commitments.result IS 'won, lost, or refunded (a refund distribution)';
+COMMENT ON COLUMN market.distribution_commitments.base IS 'floor(amount * payouts / winning) for a winner, amount for a refund, 0 for a loser';
+COMMENT ON COLUMN market.distribution_commitments.remainder IS 'amount * payouts mod winning for a winner (the largest get the residue), else 0';
+COMMENT ON COLUMN market.distribution_commitments.rank IS 'a winner''s place by remainder, largest first, ties to the lower commitment id';
+COMMENT ON COLUMN market.distribution_commitments.bonus IS '1 if its rank is within the residue, else 0';
+COMMENT ON COLUMN market.distribution_commitments.payout IS 'base + bonus: what it is paid, in micro-units';
+
+SELECT pg_catalog.pg_extension_config_dump('market.commitments', '');
+SELECT pg_catalog.pg_extension_config_dump('market.distributions', '');
+SELECT pg_catalog.pg_extension_config_dump('market.distribution_commitments', '');
+
+CREATE FUNCTION market.place_commitment(account bigint, outcome bigint, amount numeric,
+		"position" text DEFAULT 'yes', idempotency_key text DEFAULT NULL)
+	RETURNS bigint
+	AS 'MODULE_PATHNAME', 'market_place_commitment'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION market.place_commitment(bigint, bigint, numeric, text, text) IS
+	'commit cash to an outcome of a parimutuel pool, yes (it wins) or no (it loses); returns the commitment id';
+
+CREATE FUNCTION market.rollback_distribution(distribution bigint, reason text) RETURNS void
+	AS 'MODULE_PATHNAME', 'market_rollback_distribution'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION market.rollback_distribution(bigint, text) IS
+	'reverse every payout and fee of a completed pool distribution and return the pool to closed for a new report (admins)';
+
+-- Public market data: the pool per outcome.  W is what wins if the
+-- outcome wins (yes on it, no on every other); a winning commitment is
+-- paid (pool - fees) / W per 1.00 committed; W / sum of W is the implied
+-- probability.  Aggregates only, read with the owner's rights.
+CREATE VIEW market.pool_outcomes WITH (security_barrier = true) AS
+WITH per AS (
+	SELECT o.market, o.id AS outcome, o.number, o.label,
+		   coalesce(sum(c.amount) FILTER (WHERE c.position = 'yes'), 0) AS yes,
+		   coalesce(sum(c.amount) FILTER (WHERE c.position = 'no'), 0) AS no
+	  FROM market.outcomes o
+	  JOIN market.markets m ON m.id = o.market AND m.kind = 'parimutuel'
+	  LEFT JOIN market.commitments c ON c.outcome = o.id
+	 GROUP BY o.market, o.id, o.number, o.label
+), w AS (
+	SELECT per.*, sum(yes + no) OVER (PARTITION BY market) AS pool,
+		   yes + sum(no) OVER (PARTITION BY market) - no AS winning
+	  FROM per
+), f AS (
+	SELECT w.*, m.number AS market_number,
+		   floor(w.pool * m.fee_bps / 10000) + floor(w.pool * m.creator_fee_bps / 10000) AS fees,
+		   sum(w.winning) OVER (PARTITION BY w.market) AS all_winning
+	  FROM w JOIN market.markets m ON m.id = w.market
+)
+SELECT market, market_number, outcome, number AS outcome_number, label AS outcome_label,
+	   yes * 0.000001 AS yes, no * 0.000001 AS no, pool * 0.000001 AS pool,
+	   winning * 0.000001 AS winning, fees * 0.000001 AS fees,
+	   CASE WHEN winning > 0 THEN round((pool - fees) / winning, 6) END AS payout_per_unit,
+	   CASE WHEN all_winning > 0 THEN round(winning / all_winning, 6) END AS implied_probability
+  FROM f;
+COMMENT ON VIEW market.pool_outcomes IS
+	'each outcome of every parimutuel pool: committed yes and no, W (what wins if it wins), the payout per 1.00 and the implied probability, in cash units';
+COMMENT ON COLUMN market.pool_outcomes.market IS 'the pool''s market id';
+COMMENT ON COLUMN market.pool_outcomes.market_number IS 'the market number';
+COMMENT ON COLUMN market.pool_outcomes.outcome IS 'the outcome id';
+COMMENT ON COLUMN market.pool_outcomes.outcome_number IS 'the outcome number, 1..N';
+COMMENT ON COLUMN market.pool_outcomes.outcome_label IS 'the outcome''s label';
+COMMENT ON COLUMN market.pool_outcomes.yes IS 'cash committed yes on the outcome';
+COMMENT ON COLUMN market.pool_outcomes.no IS 'cash committed no on the outcome';
+COMMENT ON COLUMN market.pool_outcomes.pool IS 'the whole pool: every commitment of the market';
+COMMENT ON COLUMN market.pool_outcomes.winning IS 'W: yes on this outcome plus no on every other, what wins if it wins';
+COMMENT ON COLUMN market.pool_outcomes.fees IS 'house and creator fees taken if it wins: floor(pool * bps / 10000) each';
+COMMENT ON COLUMN market.pool_outcomes.payout_per_unit IS 'what 1.00 committed on a winning side is paid if it wins: (pool - fees) / W (NULL if W is 0)';
+COMMENT ON COLUMN market.pool_outcomes.implied_probability IS 'W / the sum of W over the outcomes';
+
+-- Per account and distribution: seed 001's totals (payout, profit, loss).
+CREATE VIEW market.distribution_accounts WITH (security_invoker = true) AS
+SELECT dc.distribution, d.market, m.number AS market_number, d.status, dc.account,
+	   count(*) AS commitments,
+	   sum(dc.amount) * 0.000001 AS committed,
+	   sum(dc.payout) * 0.000001 AS payout,
+	   coalesce(sum(dc.payout - dc.amount) FILTER (WHERE dc.result = 'won'), 0) * 0.000001 AS profit,
+	   coalesce(sum(dc.amount) FILTER (WHERE dc.result = 'lost'), 0) * 0.000001 AS loss,
+	   (sum(dc.payout) - sum(dc.amount)) * 0.000001 AS net,
+	   s.paid_at, s.transfer
+  FROM market.distribution_commitments dc
+  JOIN market.distributions d ON d.id = dc.distribution
+  JOIN market.markets m ON m.id = d.market
+  LEFT JOIN market.settlements s ON s.distribution = dc.distribution AND s.account = dc.account
+ GROUP BY dc.distribution, d.market, m.number, d.status, dc.account, s.paid_at, s.transfer;
+COMMENT ON VIEW market.distribution_accounts IS
+	'each account''s part of each pool distribution: committed, payout, profit, loss and when it was paid, in cash units';
+COMMENT ON COLUMN market.distribution_accounts.distribution IS 'the distribution';
+COMMENT ON COLUMN market.distribution_accounts.market IS 'the pool''s market id';
+COMMENT ON COLUMN market.distribution_accounts.market_number IS 'the market number';
+COMMENT ON COLUMN market.distribution_accounts.status IS 'the distribution''s status';
+COMMENT ON COLUMN market.distribution_accounts.account IS 'the account';
+COMMENT ON COLUMN market.distribution_accounts.commitments IS 'how many commitments it has in the pool';
+COMMENT ON COLUMN market.distribution_accounts.committed IS 'the cash it committed';
+COMMENT ON COLUMN market.distribution_accounts.payout IS 'what the distribution pays it in all';
+COMMENT ON COLUMN market.distribution_accounts.profit IS 'payout less amount over its winning commitments';
+COMMENT ON COLUMN market.distribution_accounts.loss IS 'the amounts of its losing commitments';
+COMMENT ON COLUMN market.distribution_accounts.net IS 'payout less committed (profit less loss, refunds aside)';
+COMMENT ON COLUMN market.distribution_accounts.paid_at IS 'when settle paid it (NULL while owed, or before finalization)';
+COMMENT ON COLUMN market.distribution_accounts.transfer IS 'the journal transfer (kind distribution or refund) that paid it';
+
+-- Per commitment and distribution, in cash units.
+CREATE VIEW market.distribution_results WITH (security_invoker = true) AS
+SELECT dc.distribution, d.market, d.status, dc.commitment, dc.account, dc.outcome,
+	   o.number AS outcome_number, dc.position, dc.result, dc.amount * 0.000001 AS amount,
+	   CASE WHEN dc.result = 'won' THEN round(dc.amount::numeric / d.winning, 6)
+			WHEN dc.result = 'refunded' AND d.pool > 0 THEN round(dc.amount::numeric / d.pool, 6)
+			ELSE 0 END AS share,
+	   dc.payout * 0.000001 AS payout,
+	   (dc.payout - dc.amount) * 0.000001 AS profit
+  FROM market.distribution_commitments dc
+  JOIN market.distributions d ON d.id = dc.distribution
+  JOIN market.outcomes o ON o.id = dc.outcome;
+COMMENT ON VIEW market.distribution_results IS
+	'each commitment of each pool distribution: won or lost, its share of the winners, payout and profit, in cash units';
+COMMENT ON COLUMN market.distribution_results.distribution IS 'the distribution';
+COMMENT ON COLUMN market.distribution_results.market IS 'the pool''s market id';
+COMMENT ON COLUMN market.distribution_results.status IS 'the distribution''s status';
+COMMENT ON COLUMN market.distribution_results.commitment IS 'the commitment';
+COMMENT ON COLUMN market.distribution_results.account IS 'the account that committed';
+COMMENT ON COLUMN market.distribution_results.outcome IS 'the outcome id committed on';
+COMMENT ON COLUMN market.distribution_results.outcome_number IS 'the outcome number';
+COMMENT ON COLUMN market.distribution_results.position IS 'yes or no';
+COMMENT ON COLUMN market.distribution_results.result IS 'won, lost or refunded';
+COMMENT ON COLUMN market.distribution_results.amount IS 'the cash committed';
+COMMENT ON COLUMN market.distribution_results.share IS 'amount / W for a winner (its share of the payouts), amount / pool for a refund, 0 for a loser';
+COMMENT ON COLUMN market.distribution_results.payout IS 'what it is paid';
+COMMENT ON COLUMN market.distribution_results.profit IS 'payout less amount (minus the amount for a loser)';
+
+-- The audit: every amount of every distribution recomputed from the
+-- commitments, the pool and the fee rates, next to what was recorded.
+CREATE VIEW market.distribution_audit WITH (security_invoker = true) AS
+WITH c AS (
+	SELECT d.id AS distribution, c.id AS commitment, c.amount,
+		   CASE WHEN d.refund THEN 'refunded'
+				WHEN (c.position = 'yes') = (c.outcome = d.outcome) THEN 'won' ELSE 'lost' END AS result,
+		   d.pool - d.house_fee - d.creator_fee AS payouts, d.winning
+	  FROM market.distributions d JOIN market.commitments c ON c.market = d.market
+), s AS (
+	SELECT c.*, CASE c.result WHEN 'won' THEN div(c.amount::numeric * c.payouts, c.winning)
+							  WHEN 'refunded' THEN c.amount ELSE 0 END AS base,
+		   CASE WHEN c.result = 'won' THEN mod(c.amount::numeric * c.payouts, c.winning) ELSE 0 END AS remainder
+	  FROM c
+), r AS (
+	SELECT s.*, row_number() OVER (PARTITION BY s.distribution
+								   ORDER BY s.result = 'won' DESC, s.remainder DESC, s.commitment) AS rank,
+		   s.payouts - sum(s.base) FILTER (WHERE s.result = 'won') OVER (PARTITION BY s.distribution) AS residue
+	  FROM s
+), expected AS (
+	SELECT r.distribution, r.commitment, r.result,
+		   r.base + CASE WHEN r.result = 'won' AND r.rank <= r.residue THEN 1 ELSE 0 END AS payout
+	  FROM r
+)
+SELECT d.id AS distribution, d.market, d.status,
+	   (SELECT coalesce(sum(amount), 0) FROM market.commitments WHERE market = d.market) * 0.000001 AS pool,
+	   d.pool * 0.000001 AS recorded_pool,
+	   CASE WHEN d.refund THEN 0 ELSE floor(d.pool::numeric * d.fee_bps / 10000) END * 0.000001 AS house_fee,
+	   d.house_fee * 0.000001 AS recorded_house_fee,
+	   CASE WHEN d.refund THEN 0 ELSE floor(d.pool::numeric * d.creator_fee_bps / 10000) END * 0.000001 AS creator_fee,
+	   d.creator_fee * 0.000001 AS recorded_creator_fee,
+	   (SELECT count(*) FROM expected e WHERE e.distribution = d.id) AS commitments,
+	   (SELECT count(*) FROM expected e
+		  FULL JOIN (SELECT * FROM market.distribution_commitments WHERE distribution = d.id) dc
+				 ON dc.commitment = e.commitment
+		 WHERE coalesce(e.distribution, d.id) = d.id
+		   AND (e.commitment IS NULL OR dc.commitment IS NULL OR e.result <> dc.result
+				OR e.payout <> dc.payout)) AS mismatched,
+	   (SELECT coalesce(sum(payout), 0) FROM market.distribution_commitments WHERE distribution = d.id)
+		 * 0.000001 AS payouts,
+	   (SELECT coalesce(sum(s.amount), 0) FROM market.settlements s
+		 WHERE s.distribution = d.id AND s.paid_at IS NOT NULL) * 0.000001 AS paid,
+	   (SELECT count(DISTINCT s.transfer) FROM market.settlements s
+		 WHERE s.distribution = d.id AND s.paid_at IS NOT NULL) AS payout_transfers,
+	   d.fee_transfer, d.rollback_transfer
+  FROM market.distributions d;
+COMMENT ON VIEW market.distribution_audit IS
+	'each pool distribution recomputed from its commitments, pool and fee rates next to what was recorded, with the transfers that paid it, in cash units';
+COMMENT ON COLUMN market.distribution_audit.distribution IS 'the distribution';
+COMMENT ON COLUMN market.distribution_audit.market IS 'the pool''s market id';
+COMMENT ON COLUMN market.distribution_audit.status IS 'the distribution''s status';
+COMMENT ON COLUMN market.distribution_audit.pool IS 'the commitments of the pool summed now';
+COMMENT ON COLUMN market.distribution_audit.recorded_pool IS 'the pool the distribution recorded';
+COMMENT ON COLUMN market.distribution_audit.house_fee IS 'floor(pool * fee_bps / 10000) recomputed (0 for a refund)';
+COMMENT ON COLUMN market.distribution_audit.recorded_house_fee IS 'the house fee recorded';
+COMMENT ON COLUMN market.distribution_audit.creator_fee IS 'floor(pool * creator_fee_bps / 10000) recomputed (0 for a refund)';
+COMMENT ON COLUMN market.distribution_audit.recorded_creator_fee IS 'the creator fee recorded';
+COMMENT ON COLUMN market.distribution_audit.commitments IS 'the commitments recomputed';
+COMMENT ON COLUMN market.distribution_audit.mismatched IS 'commitments whose recorded result or payout differs from the recomputation, or that are missing on one side (0 when the audit passes)';
+COMMENT ON COLUMN market.distribution_audit.payouts IS 'the payouts recorded, summed';
+COMMENT ON COLUMN market.distribution_audit.paid IS 'what settle has paid of it so far';
+COMMENT ON COLUMN market.distribution_audit.payout_transfers IS 'how many journal transfers paid it';
+COMMENT ON COLUMN market.distribution_audit.fee_transfer IS 'the journal transfer that paid its fees';
+COMMENT ON COLUMN market.distribution_audit.rollback_transfer IS 'the journal transfer that reversed it';
+
+-- Seed 001's dashboard figures per pool.
+CREATE VIEW market.pool_dashboard WITH (security_invoker = true) AS
+SELECT m.id AS market, m.number AS market_number, m.description, m.state,
+	   (SELECT count(*) FROM market.commitments c WHERE c.market = m.id) AS commitments,
+	   (SELECT coalesce(sum(c.amount), 0) FROM market.commitments c WHERE c.market = m.id) * 0.000001
+		 AS total_committed,
+	   (SELECT count(DISTINCT c.account) FROM market.commitments c WHERE c.market = m.id) AS active_accounts,
+	   d.id AS distribution, d.status AS distribution_status,
+	   coalesce(d.payouts, 0) * 0.000001 AS payouts,
+	   (SELECT coalesce(sum(s.amount), 0) FROM market.settlements s
+		 WHERE s.distribution = d.id AND s.paid_at IS NOT NULL) * 0.000001 AS paid,
+	   coalesce(d.house_fee, 0) * 0.000001 AS house_fee,
+	   coalesce(d.creator_fee, 0) * 0.000001 AS creator_fee
+  FROM market.markets m
+  LEFT JOIN LATERAL (SELECT * FROM market.distributions x WHERE x.market = m.id
+					  ORDER BY x.id DESC LIMIT 1) d ON true
+ WHERE m.kind = 'parimutuel';
+COMMENT ON VIEW market.pool_dashboard IS
+	'seed 001''s dashboard per pool: commitments, total committed, active accounts, the latest distribution''s payouts and fees, in cash units';
+COMMENT ON COLUMN market.pool_dashboard.market IS 'the pool''s market id';
+COMMENT ON COLUMN market.pool_dashboard.market_number IS 'the market number';
+COMMENT ON COLUMN market.pool_dashboard.description IS 'the market''s description';
+COMMENT ON COLUMN market.pool_dashboard.state IS 'the market''s state';
+COMMENT ON COLUMN market.pool_dashboard.commitments IS 'commitments the caller may see';
+COMMENT ON COLUMN market.pool_dashboard.total_committed IS 'cash committed, over the commitments the caller may see';
+COMMENT ON COLUMN market.pool_dashboard.active_accounts IS 'accounts that committed, of those the caller may see';
+COMMENT ON COLUMN market.pool_dashboard.distribution IS 'the latest distribution (NULL before a report)';
+COMMENT ON COLUMN market.pool_dashboard.distribution_status IS 'its status';
+COMMENT ON COLUMN market.pool_dashboard.payouts IS 'what it pays the commitments in all';
+COMMENT ON COLUMN market.pool_dashboard.paid IS 'what settle has paid of it, over the accounts the caller may see';
+COMMENT ON COLUMN market.pool_dashboard.house_fee IS 'its house fee';
+COMMENT ON COLUMN market.pool_dashboard.creator_fee IS 'its creator fee';
+
+GRANT SELECT ON market.commitments, market.distribution_commitments,
+				market.distribution_accounts, market.distribution_results, market.pool_dashboard
+	TO market_admin, market_operator, market_trader;
+GRANT SELECT ON market.distribution_audit TO market_admin, market_operator;
+GRANT SELECT ON market.distributions, market.pool_outcomes
+	TO market_admin, market_operator, market_trader, market_oracle;
+REVOKE ALL ON FUNCTION market.place_commitment(bigint, bigint, numeric, text, text),
+					   market.rollback_distribution(bigint, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION market.place_commitment(bigint, bigint, numeric, text, text)
+	TO market_operator, market_trader;
+GRANT EXECUTE ON FUNCTION market.rollback_distribution(bigint, text) TO market_admin;
+
+ALTER TABLE market.commitments ENABLE ROW LEVEL SECURITY;
+ALTER TABLE market.distribution_commitments ENABLE ROW LEVEL SECURITY;
+CREATE POLICY commitments_staff ON market.commitments FOR SELECT
+	TO market_admin, market_operator USING (true);
+CREATE POLICY commitments_owner ON market.commitments FOR SELECT
+	TO market_trader USING (account IN (SELECT id FROM market.accounts));
+CREATE POLICY distribution_commitments_staff ON market.distribution_commitments FOR SELECT
+	TO market_admin, market_operator USING (true);
+CREATE POLICY distribution_commitments_owner ON market.distribution_commitments FOR SELECT
+	TO market_trader USING (account IN (SELECT id FROM market.accounts));

@@ -37,6 +37,16 @@
  *		  book, so a listener can keep the book).
  *	  order_cancelled   order, reason (a fixed word: cancelled, expired,
  *		  ioc, market closed, ...); not the escrow released.
+ *	  commitment_placed number, commitment, outcome, position, pool: a
+ *		  pool's size is public market data, as the book is; not the
+ *		  commitment's amount.
+ *	  distribution_written   number, distribution, status, outcome,
+ *		  refund, pool, commitments, winning: the pool's public figures;
+ *		  not the fees (the creator fee is an account's cash).
+ *	  distribution_disputed, distribution_completed,
+ *	  distribution_cancelled, distribution_rolled_back   number,
+ *		  distribution, status; not a rollback's reason or amount.
+ *	  market_reopened   number, from, to (a rollback: finalized -> closed).
  *	  auction           number, executions, filled, trimmed, expired,
  *		  ioc_cancelled: counts and contract quantities of the whole market;
  *		  closing (true) for a closing auction.
@@ -76,7 +86,7 @@
 
 #define NOTIFY_LIMIT 7900		/* NOTIFY payloads must stay under 8000 */
 
-#define MAX_PUBLIC_FIELDS 8
+#define MAX_PUBLIC_FIELDS 9
 
 /* The members of an event's payload that a notification may carry. */
 typedef struct PublicFields
@@ -100,6 +110,15 @@ static const PublicFields public_fields[] = {
 	{"market_finalized", {"number", "from", "to", NULL}},
 	{"market_cancelled", {"number", "from", "to", NULL}},
 	{"market_resolved", {"number", "payouts", NULL}},
+	{"market_reopened", {"number", "from", "to", NULL}},
+	/* pools: their public figures */
+	{"commitment_placed", {"number", "commitment", "outcome", "position", "pool", NULL}},
+	{"distribution_written", {"number", "distribution", "status", "outcome", "refund", "pool",
+	 "commitments", "winning", NULL}},
+	{"distribution_disputed", {"number", "distribution", "status", NULL}},
+	{"distribution_completed", {"number", "distribution", "status", NULL}},
+	{"distribution_cancelled", {"number", "distribution", "status", NULL}},
+	{"distribution_rolled_back", {"number", "distribution", "status", NULL}},
 	/* orders: what the public book shows */
 	{"order_placed", {"order", "outcome", "side", "price", "quantity", NULL}},
 	{"order_replaced", {"order", "outcome", "side", "price", "quantity", "replaces", NULL}},

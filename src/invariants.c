@@ -50,11 +50,14 @@
 #include "storage/proc.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
+#include "utils/lsyscache.h"
+#include "catalog/namespace.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 #include "utils/tuplestore.h"
 
 #include "market.h"
+#include "pools.h"
 #include "spi_plans.h"
 
 /* An account's last balance_after (0 if none) and its open orders' escrow. */
@@ -92,7 +95,7 @@ static MarketStatement market_owed = {
 };
 
 static MarketStatement market_of_collateral = {
-	"SELECT id FROM market.markets WHERE collateral = $1",
+	"SELECT id, kind = 'parimutuel' FROM market.markets WHERE collateral = $1",
 	1, {INT8OID}
 };
 
@@ -303,7 +306,12 @@ market_account_check(PG_FUNCTION_ARGS)
 	{
 		values[0] = Int64GetDatum(account);
 		if (market_exec(&market_of_collateral, values, NULL, SPI_OK_SELECT) == 1)
-			check_market_supply(market_get_int64(0, 1, &isnull), row_command(slot));
+		{
+			if (DatumGetBool(market_get_datum(0, 2, &isnull)))
+				market_pool_check(market_get_int64(0, 1, &isnull));
+			else
+				check_market_supply(market_get_int64(0, 1, &isnull), row_command(slot));
+		}
 	}
 	values[0] = Int64GetDatum(account);
 	market_exec(&account_expectations, values, NULL, SPI_OK_SELECT);
@@ -450,7 +458,8 @@ static const char *const invariants_sql_fmt =
 "   LEFT JOIN LATERAL (SELECT sum(h.quantity) AS supply FROM market.holdings h"
 "                       WHERE h.outcome = (SELECT o.id FROM market.outcomes o"
 "                                           WHERE o.market = m.id AND o.number = 1)) s ON true"
-"  WHERE m.state IN ('active', 'paused', 'closed', 'resolved') AND c.balance <> coalesce(s.supply, 0)"
+"  WHERE m.state IN ('active', 'paused', 'closed', 'resolved') AND m.kind = 'orderbook'"
+"    AND c.balance <> coalesce(s.supply, 0)"
 " UNION ALL"
 " SELECT 'collateral_matches_payouts',"
 "        format('market %s (%s): collateral %s, unpaid settlements %s', m.number, m.state,"
@@ -490,8 +499,7 @@ static const char *const invariants_sql_fmt =
 " UNION ALL"
 " SELECT 'holding_not_negative',"
 "        format('account %s holds %s of outcome %s', account, quantity * 0.000001, outcome)"
-"   FROM market.holdings WHERE quantity < 0"
-" ORDER BY 1, 2";
+"   FROM market.holdings WHERE quantity < 0";
 
 /*
  * Creator fees (0.2 catalogs): a finalized or cancelled market has paid
@@ -542,7 +550,12 @@ market_check_invariants(PG_FUNCTION_ARGS)
 		invariants_sql = sql.data;
 	}
 	SPI_connect();
-	ret = SPI_execute(invariants_sql, true, 0);
+	/* a 0.1 catalog has no pools: the same library serves it */
+	ret = SPI_execute(psprintf("%s%s ORDER BY 1, 2", invariants_sql,
+							   OidIsValid(get_relname_relid("commitments",
+															get_namespace_oid("market", false)))
+							   ? MARKET_POOL_INVARIANTS_SQL : ""),
+					  true, 0);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "check_invariants query failed: %s", SPI_result_code_string(ret));
 	for (i = 0; i < SPI_processed; i++)

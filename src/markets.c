@@ -119,9 +119,9 @@ static MarketStatement insert_market = {
 	"INSERT INTO market.markets (id, number, description, kind, tick, close_at, oracle,"
 	" oracle_kind, fee_bps, creator, creator_fee_bps, dispute_window, auto_execute, collateral,"
 	" closing_auction, creator_fees)"
-	" VALUES ($1, $2, $3, 'orderbook', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-	15, {INT8OID, INT4OID, TEXTOID, INT8OID, TIMESTAMPTZOID, INT8OID, TEXTOID,
-		INT4OID, INT8OID, INT4OID, INTERVALOID, BOOLOID, INT8OID, BOOLOID, INT8OID}
+	" VALUES ($1, $2, $3, $16, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+	16, {INT8OID, INT4OID, TEXTOID, INT8OID, TIMESTAMPTZOID, INT8OID, TEXTOID,
+		INT4OID, INT8OID, INT4OID, INTERVALOID, BOOLOID, INT8OID, BOOLOID, INT8OID, TEXTOID}
 };
 
 /* A market's creator-fee account (SPEC 6a): fees accrue there until paid. */
@@ -659,8 +659,8 @@ market_create_market(PG_FUNCTION_ARGS)
 	int64		collateral;
 	int32		number;
 	bool		isnull;
-	Datum		values[15];
-	char		nulls[15];
+	Datum		values[16];
+	char		nulls[16];
 	int64		creator_fees = 0;
 	StringInfoData payload;
 
@@ -698,12 +698,7 @@ market_create_market(PG_FUNCTION_ARGS)
 				 errmsg("an 'ai' oracle must name the agent's account")));
 
 	kind = TextDatumGetCString(required_arg(fcinfo, 6, "kind"));
-	if (strcmp(kind, "parimutuel") == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("parimutuel markets are not supported yet"),
-				 errdetail("Only order-book markets can be created in this version.")));
-	if (strcmp(kind, "orderbook") != 0)
+	if (strcmp(kind, "orderbook") != 0 && strcmp(kind, "parimutuel") != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("kind must be 'orderbook' or 'parimutuel'")));
@@ -741,6 +736,21 @@ market_create_market(PG_FUNCTION_ARGS)
 	auto_execute = DatumGetBool(required_arg(fcinfo, 12, "auto_execute"));
 	if (PG_NARGS() > 13)
 		closing_auction = DatumGetBool(required_arg(fcinfo, 13, "closing_auction"));
+	if (strcmp(kind, "parimutuel") == 0)
+	{
+		/* a pool has no book: nothing to match, nothing to auction */
+		if (auto_execute)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("a parimutuel pool has no order book to execute"),
+					 errhint("Omit auto_execute for kind 'parimutuel'.")));
+		if (PG_NARGS() <= 13)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("parimutuel markets need version 0.2 of the extension"),
+					 errhint("Run ALTER EXTENSION market UPDATE.")));
+		closing_auction = false;
+	}
 
 	SPI_connect();
 	oracle = optional_user_account(fcinfo, 4, "oracle");
@@ -765,7 +775,8 @@ market_create_market(PG_FUNCTION_ARGS)
 	values[0] = Int64GetDatum(collateral);
 	values[1] = CStringGetTextDatum(psprintf("market %d collateral", number));
 	market_exec(&insert_collateral, values, NULL, SPI_OK_INSERT);
-	if (creator_fee_bps > 0 && market_has_fees())
+	/* a pool pays its creator fee straight from its distribution (pools.c) */
+	if (creator_fee_bps > 0 && strcmp(kind, "orderbook") == 0 && market_has_fees())
 	{
 		creator_fees = market_snowflake_next();
 		values[0] = Int64GetDatum(creator_fees);
@@ -793,6 +804,7 @@ market_create_market(PG_FUNCTION_ARGS)
 	values[13] = BoolGetDatum(closing_auction);
 	values[14] = Int64GetDatum(creator_fees);
 	nulls[14] = creator_fees == 0 ? 'n' : ' ';
+	values[15] = CStringGetTextDatum(kind);
 	market_exec(market_has_fees() ? &insert_market : &insert_market_01,
 				values, nulls, SPI_OK_INSERT);
 

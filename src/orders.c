@@ -48,6 +48,7 @@
 
 #include "escrow.h"
 #include "market.h"
+#include "pools.h"
 #include "spi_plans.h"
 
 #define MAX_QUANTITY	(INT64CONST(1000000000) * MICROS_PER_UNIT)
@@ -415,6 +416,7 @@ place(OrderRequest *r, bool replace)
 	market_lock(market, DatumGetBool(market_get_datum(0, 3, &isnull))
 				? MARKET_LOCK_FREEZE : MARKET_LOCK_TRADE);
 	m = market_fetch(market);
+	market_pool_refuse_orders(&m);
 	market_require_trading(&m);
 
 	if (r->price % m.tick != 0)

@@ -37,6 +37,7 @@
 #include "utils/timestamp.h"
 
 #include "market.h"
+#include "pools.h"
 #include "spi_plans.h"
 
 static MarketStatement market_outcomes = {
@@ -250,6 +251,13 @@ record(MarketRow *m, int64 *payouts, int32 n)
 	values[1] = PointerGetDatum(construct_array(elems, n, INT8OID, 8, true, TYPALIGN_DOUBLE));
 	values[2] = ObjectIdGetDatum(market_caller());
 	market_exec(&record_report, values, NULL, SPI_OK_UPDATE);
+	if (market_is_pool(m))
+	{
+		/* a pool's report is one winner: its distribution */
+		for (i = 0; i < n; i++)
+			if (payouts[i] == MICROS_PER_UNIT)
+				market_pool_distribute(m, i + 1);
+	}
 
 	initStringInfo(&payload);
 	appendStringInfo(&payload, "{\"number\": %d, \"payouts\": [", m->number);
@@ -333,6 +341,7 @@ market_resolve_payouts(PG_FUNCTION_ARGS)
 	SPI_connect();
 	bound = market_bound_waits();
 	m = market_to_resolve(fcinfo, &n, &scalar, &ids);
+	market_pool_refuse_vector(&m);
 	if (nelems != n)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -452,6 +461,8 @@ market_dispute(PG_FUNCTION_ARGS)
 				 errdetail("Only a resolved market's report, before it is final, can be disputed.")));
 	values[0] = Int64GetDatum(market);
 	market_exec(&withdraw_report, values, NULL, SPI_OK_UPDATE);
+	if (market_is_pool(&m))
+		market_pool_dispute(&m);
 	m.state = "resolved";
 	market_write_state(&m, "closed", "market_disputed", reason);
 	market_unbound_waits(bound);
@@ -467,13 +478,18 @@ finalize_now(MarketRow *m)
 	bool		isnull;
 	int64		collateral;
 
-	values[0] = Int64GetDatum(m->collateral);
-	market_exec(&collateral_of, values, NULL, SPI_OK_SELECT);
-	collateral = market_get_int64(0, 1, &isnull);
-	values[0] = Int64GetDatum(m->id);
-	values[1] = Int64GetDatum(collateral);
-	market_exec(&fix_payouts, values, NULL, SPI_OK_INSERT_RETURNING);
-	check_fixed(m, collateral);
+	if (market_is_pool(m))
+		market_pool_finalize(m);	/* its distribution: completed, fees paid */
+	else
+	{
+		values[0] = Int64GetDatum(m->collateral);
+		market_exec(&collateral_of, values, NULL, SPI_OK_SELECT);
+		collateral = market_get_int64(0, 1, &isnull);
+		values[0] = Int64GetDatum(m->id);
+		values[1] = Int64GetDatum(collateral);
+		market_exec(&fix_payouts, values, NULL, SPI_OK_INSERT_RETURNING);
+		check_fixed(m, collateral);
+	}
 	values[0] = Int64GetDatum(m->id);
 	market_exec(&mark_finalized, values, NULL, SPI_OK_UPDATE);
 	market_pay_creator_fees(m);
@@ -582,13 +598,19 @@ market_cancel_market(PG_FUNCTION_ARGS)
 	market_catch_up(&m);
 	market_cancel_book(&m, "market cancelled", MARKET_CANCEL_ALL, false, 0);
 
-	values[0] = Int64GetDatum(m.collateral);
-	market_exec(&collateral_of, values, NULL, SPI_OK_SELECT);
-	collateral = market_get_int64(0, 1, &isnull);
+	if (market_is_pool(&m))
+		market_pool_cancel(&m);	/* every commitment refunded, no fee */
+	else
+	{
+		values[0] = Int64GetDatum(m.collateral);
+		market_exec(&collateral_of, values, NULL, SPI_OK_SELECT);
+		collateral = market_get_int64(0, 1, &isnull);
+		values[0] = Int64GetDatum(market);
+		values[1] = Int64GetDatum(collateral);
+		market_exec(&fix_refunds, values, NULL, SPI_OK_INSERT_RETURNING);
+		check_fixed(&m, collateral);
+	}
 	values[0] = Int64GetDatum(market);
-	values[1] = Int64GetDatum(collateral);
-	market_exec(&fix_refunds, values, NULL, SPI_OK_INSERT_RETURNING);
-	check_fixed(&m, collateral);
 	values[1] = CStringGetTextDatum(reason);
 	market_exec(&mark_cancelled, values, NULL, SPI_OK_UPDATE);
 	market_pay_creator_fees(&m);

@@ -35,6 +35,7 @@
 #include "utils/tuplestore.h"
 
 #include "market.h"
+#include "pools.h"
 #include "spi_plans.h"
 
 /* The unpaid rows to pay, with their accounts locked, in id order. */
@@ -177,6 +178,14 @@ market_settle(PG_FUNCTION_ARGS)
 						   ? "Its report is final at the end of the dispute window (or when an admin confirms it)."
 						   : "A market pays out once it is resolved and final, or cancelled.")));
 	kind = strcmp(m.state, "cancelled") == 0 ? "refund" : "payout";
+	if (market_is_pool(&m))
+	{
+		/* a pool pays its completed distribution */
+		market_pool_settle(&m, account, everyone, limit, rsinfo);
+		market_unbound_waits(bound);
+		SPI_finish();
+		return (Datum) 0;
+	}
 
 	values[0] = Int64GetDatum(market);
 	values[1] = Int64GetDatum(account);

@@ -53,8 +53,8 @@ SELECT throws_ok($$SELECT market.create_market('q', ARRAY['a', 'b'], oracle => 9
 	'P0002', 'oracle account 987654321 does not exist', 'create_market: unknown oracle');
 SELECT throws_ok($$SELECT market.create_market('q', ARRAY['a', 'b'], oracle => 2)$$,
 	'22023', 'oracle account 2 is a system account', 'create_market: system account as oracle');
-SELECT throws_ok($$SELECT market.create_market('q', ARRAY['a', 'b'], kind => 'parimutuel')$$,
-	'0A000', 'parimutuel markets are not supported yet', 'create_market: parimutuel refused for now');
+SELECT throws_ok($$SELECT market.create_market('q', ARRAY['a', 'b'], kind => 'parimutuel', auto_execute => true)$$,
+	'22023', 'a parimutuel pool has no order book to execute', 'create_market: a pool has no book to auto_execute');
 SELECT throws_ok($$SELECT market.create_market('q', ARRAY['a', 'b'], kind => 'casino')$$,
 	'22023', 'kind must be ''orderbook'' or ''parimutuel''', 'create_market: unknown kind');
 SELECT throws_ok($$SELECT market.create_market('q', ARRAY['a', 'b'], fee_bps => -1)$$,

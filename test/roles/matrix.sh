@@ -87,7 +87,8 @@ SELECT market.create_market('cell ' || n || ' ' || f, ARRAY['YES', 'NO'],
        oracle => (SELECT id FROM market.accounts WHERE label = 'oracle'),
        oracle_kind => CASE f WHEN 'ai' THEN 'ai' ELSE 'manual' END,
        dispute_window => CASE f WHEN 'window' THEN interval '1 hour' ELSE interval '0' END,
-       outcome_ranges => CASE f WHEN 'scalar' THEN ARRAY['(,10)'::numrange, '[10,)'] END)
+       outcome_ranges => CASE f WHEN 'scalar' THEN ARRAY['(,10)'::numrange, '[10,)'] END,
+       kind => CASE WHEN f LIKE 'pool%' THEN 'parimutuel' ELSE 'orderbook' END)
   FROM (VALUES $values) v(n, f) ORDER BY n;
 SQL
 	step roles_operator "matrix: the operator trades alice and bob in every market and leaves their orders" -d "$DB" <<'SQL'
@@ -95,12 +96,17 @@ CREATE TEMP VIEW fixture AS
 SELECT m.id, split_part(m.description, ' ', 3) AS f,
        (SELECT id FROM market.accounts WHERE label = 'alice') AS alice,
        (SELECT id FROM market.accounts WHERE label = 'bob') AS bob
-  FROM market.markets m WHERE m.description LIKE 'cell %' OR m.description = 'shared active';
+  FROM market.markets m WHERE (m.description LIKE 'cell %' OR m.description = 'shared active')
+   AND m.kind = 'orderbook';
 SELECT count(market.place_order(alice, market.outcome_id(id, 1), 'buy', 10, 0.5)) FROM fixture;
 SELECT count(market.place_order(bob, market.outcome_id(id, 1), 'sell', 10, 0.5)) FROM fixture;
 SELECT count(*) FROM fixture, LATERAL market.execute(fixture.id);
 SELECT count(market.place_order(alice, market.outcome_id(id, 1), 'buy', 5, 0.4)) FROM fixture WHERE f <> 'empty';
 SELECT count(market.place_order(bob, market.outcome_id(id, 1), 'sell', 5, 0.6)) FROM fixture WHERE f <> 'empty';
+-- the pools: alice commits yes on outcome 1, bob yes on outcome 2
+SELECT count(market.place_commitment(a.id, market.outcome_id(m.id, CASE a.label WHEN 'alice' THEN 1 ELSE 2 END), 10))
+  FROM market.markets m, market.accounts a
+ WHERE m.kind = 'parimutuel' AND m.description LIKE 'cell %' AND a.label IN ('alice', 'bob');
 SQL
 	step roles_operator "matrix: the operator opens spare accounts of alice and bob, each bidding in two markets" -d "$DB" <<'SQL'
 SELECT market.deposit(market.create_account(l || '-spare', ('roles_' || l)::regrole), 100)
@@ -119,6 +125,9 @@ SELECT count(market.resolve(id, ARRAY[0.3, 0.7])) FROM fixture
  WHERE f IN ('resolved', 'window', 'ai', 'finalized');
 SELECT count(market.finalize(id)) FROM fixture WHERE f = 'finalized';
 SELECT count(market.cancel_market(id, 'fixture')) FROM fixture WHERE f = 'cancelled';
+SELECT count(market.resolve(id, market.outcome_id(id, 1))) FROM fixture WHERE f IN ('pool_final', 'pool_settled');
+SELECT count(market.finalize(id)) FROM fixture WHERE f IN ('pool_final', 'pool_settled');
+SELECT count(*) FROM fixture, LATERAL market.settle(fixture.id) WHERE f = 'pool_settled';
 SQL
 	as roles_admin -d "$DB" -At -F ' ' >"$ids" <<'SQL'
 SELECT 'a', id FROM market.accounts WHERE label IN ('alice', 'bob') ORDER BY label;

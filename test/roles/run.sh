@@ -109,6 +109,12 @@ fi
 # B. the lifecycle
 . "$HERE/lifecycle.sh"
 
+# B2. a parimutuel pool's lifecycle
+DB=market_roles_pools
+dropdb --if-exists $DB >/dev/null 2>&1
+createdb $DB && psql -X -q -d $DB -c 'CREATE EXTENSION market' || exit 1
+. "$HERE/pools.sh"
+
 # C. the role matrix
 DB=market_roles_matrix
 dropdb --if-exists $DB >/dev/null 2>&1
