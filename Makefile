@@ -28,6 +28,8 @@ OBJS = \
 	src/settlement.o \
 	src/execute.o \
 	src/invariants.o \
+	src/distribution_math.o \
+	src/distribution.o \
 	src/drop_guard.o
 
 # every released script stays installed: 0.1 databases update in place
@@ -40,6 +42,7 @@ REGRESS_OPTS   = --inputdir=test --outputdir=. --load-extension=market
 ISOLATION      = $(patsubst test/specs/%.spec,%,$(sort $(wildcard test/specs/*.spec)))
 ISOLATION_OPTS = --inputdir=test --outputdir=. --load-extension=market
 
+SHLIB_LINK = -lm
 PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
 
 EXTRA_CLEAN = results output_iso regression.diffs regression.out \
