@@ -166,3 +166,4 @@ SELECT a.label, s.payout FROM market.settle(:c) s JOIN market.accounts a ON a.id
 RESET ROLE;
 SELECT * FROM balances;
 SELECT * FROM market.check_invariants();
+DROP VIEW balances;
