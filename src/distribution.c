@@ -158,8 +158,9 @@ static MarketStatement withdraw_value = {
 	1, {INT8OID}
 };
 
+/* cancelled: no report (one statement, for the report CHECK) */
 static MarketStatement clear_value = {
-	"UPDATE market.markets SET final_value = NULL WHERE id = $1",
+	"UPDATE market.markets SET state = 'cancelled', final_value = NULL WHERE id = $1",
 	1, {INT8OID}
 };
 
@@ -1089,7 +1090,8 @@ market_distribution_fix_payouts(const MarketRow *m, int64 collateral)
 
 /*
  * cancel_market: every collateral posted and the backing are owed back.
- * The report, if any, is cleared (a cancelled market reports nothing).
+ * The report, if any, is cleared with the state (a cancelled market
+ * reports nothing); resolution.c then records the reason and the event.
  */
 void
 market_distribution_fix_refunds(const MarketRow *m, int64 collateral)

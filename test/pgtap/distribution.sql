@@ -3,7 +3,7 @@
 -- its SQLSTATE, each acted as the role that would do it.
 \ir common.psql
 
-SELECT plan(64);
+SELECT plan(67);
 
 CREATE ROLE tap_liquidity_admin IN ROLE market_admin;
 SELECT market.create_account('d-liq', 'tap_liquidity_admin') AS liq \gset
@@ -165,6 +165,27 @@ SELECT is((SELECT count(*) FROM market.settlements WHERE market = :m AND positio
 	'the liquidity account''s remainder is one row with no position');
 SELECT is((SELECT count(*) FROM market.events WHERE market = :m AND name = 'settled'), 2::bigint,
 	'one settled event per batch that paid');
+
+---------------------------------------------------------------- cancel
+SET ROLE tap_liquidity_admin;
+SELECT market.create_distribution_market('resolved then cancelled', 0, 2, 10, :liq, 1,
+		oracle => :oracle, dispute_window => '1 day') AS rc \gset
+RESET ROLE;
+SET ROLE tap_operator;
+SELECT market.trade_distribution(:bob, :rc, 1, 2, 10) AS rcp \gset
+RESET ROLE;
+SET ROLE tap_oracle;
+SELECT market.resolve_value(:rc, 1);
+RESET ROLE;
+SET ROLE tap_admin;
+SELECT lives_ok(format('SELECT market.cancel_market(%s, ''called off'')', :rc),
+	'an admin cancels a resolved distribution market');
+RESET ROLE;
+SELECT results_eq(format('SELECT state, final_value FROM market.markets WHERE id = %s', :rc),
+	$$VALUES ('cancelled', NULL::bigint)$$, 'the cancelled market reports no value');
+SELECT results_eq(format('SELECT amount FROM market.settlements WHERE market = %s ORDER BY position NULLS FIRST', :rc),
+	format('VALUES (10000000::bigint), ((SELECT collateral FROM market.distribution_positions WHERE id = %s))', :rcp),
+	'cancelling owes the backing and every collateral back, no fee');
 
 ---------------------------------------------------------------- invariants
 SELECT is_empty('SELECT * FROM market.check_invariants()', 'the invariants hold');
