@@ -30,6 +30,8 @@ OBJS = \
 	src/execute.o \
 	src/invariants.o \
 	src/fees.o \
+	src/distribution_math.o \
+	src/distribution.o \
 	src/drop_guard.o
 
 # every released script stays installed: 0.1 databases update in place
@@ -42,11 +44,13 @@ REGRESS_OPTS   = --inputdir=test --outputdir=. --load-extension=market
 ISOLATION      = $(patsubst test/specs/%.spec,%,$(sort $(wildcard test/specs/*.spec)))
 ISOLATION_OPTS = --inputdir=test --outputdir=. --load-extension=market
 
+SHLIB_LINK = -lm
 PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
 
 EXTRA_CLEAN = results output_iso regression.diffs regression.out \
 	test/unit/*.o test/unit/test_snowflake test/unit/test_escrow test/unit/test_match test/unit/test_match_props test/unit/test_positions \
-	test/fuzz/fuzz_match test/fuzz/crash-* test/listen/listen_events
+	test/unit/test_distribution test/unit/test_distribution_props \
+	test/fuzz/fuzz_match test/fuzz/fuzz_distribution test/fuzz/crash-* test/listen/listen_events
 
 # Debian keeps one pg_config per major version; prefer PostgreSQL 15's.
 ifeq ($(wildcard /usr/lib/postgresql/15/bin/pg_config),)
@@ -87,12 +91,21 @@ test/unit/test_match_props: test/unit/test_match_props.c test/unit/match_check.h
 test/unit/test_positions: test/unit/test_positions.c src/positions.c src/positions.h
 	$(CC) $(UNIT_CFLAGS) -Itest/unit -o $@ test/unit/test_positions.c src/positions.c
 
-unit: test/unit/test_snowflake test/unit/test_escrow test/unit/test_match test/unit/test_match_props test/unit/test_positions
+test/unit/test_distribution: test/unit/test_distribution.c src/distribution_math.c src/distribution_math.h
+	$(CC) $(UNIT_CFLAGS) -o $@ test/unit/test_distribution.c src/distribution_math.c -lm
+
+test/unit/test_distribution_props: test/unit/test_distribution_props.c test/unit/distribution_check.h src/distribution_math.c src/distribution_math.h
+	$(CC) $(UNIT_CFLAGS) -Itest/unit -o $@ test/unit/test_distribution_props.c src/distribution_math.c -lm
+
+unit: test/unit/test_snowflake test/unit/test_escrow test/unit/test_match test/unit/test_match_props test/unit/test_positions \
+	test/unit/test_distribution test/unit/test_distribution_props
 	test/unit/test_snowflake
 	test/unit/test_escrow
 	test/unit/test_match
 	test/unit/test_match_props
 	test/unit/test_positions
+	test/unit/test_distribution
+	test/unit/test_distribution_props 100000
 
 # The libFuzzer target of the matching core (needs clang).  `make fuzz`
 # grows test/fuzz/corpus; `make test` runs a short session on a copy.
@@ -102,9 +115,17 @@ test/fuzz/fuzz_match: test/fuzz/fuzz_match.c test/unit/match_check.h src/match.c
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-Isrc -Itest/unit test/fuzz/fuzz_match.c src/match.c src/escrow.c -o $@
 
-fuzz: test/fuzz/fuzz_match
+# The distribution-market arithmetic's target, beside it (its own corpus).
+FUZZ_DIST_CORPUS ?= test/fuzz/corpus_distribution
+test/fuzz/fuzz_distribution: test/fuzz/fuzz_distribution.c test/unit/distribution_check.h src/distribution_math.c src/distribution_math.h
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-Isrc -Itest/unit test/fuzz/fuzz_distribution.c src/distribution_math.c -lm -o $@
+
+fuzz: test/fuzz/fuzz_match test/fuzz/fuzz_distribution
 	test/fuzz/fuzz_match -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
 		-artifact_prefix=test/fuzz/ $(FUZZ_CORPUS)
+	test/fuzz/fuzz_distribution -max_total_time=$(FUZZ_SECONDS) -max_len=1024 \
+		-artifact_prefix=test/fuzz/ $(FUZZ_DIST_CORPUS)
 
 test: deps
 	@sh test/run.sh

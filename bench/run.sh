@@ -9,6 +9,8 @@
 #   4. execute() with fees against the same book without fees
 #   5. settle() of 100,000 positions, and a pool of 100,000 commitments
 #      resolved, finalized and settled, against their set-based floors
+#   6. distribution markets: a trade's C time, and settle() on 100,000
+#      positions against the set-based floor
 set -eu
 cd "$(dirname "$0")/.."
 PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
@@ -20,6 +22,10 @@ cc -std=c99 -O2 -Isrc -o bench/core_bench bench/core_bench.c src/match.c src/esc
 bench/core_bench 100000
 bench/core_bench 1000000
 
+echo "== the distribution-market arithmetic alone"
+cc -std=c99 -O2 -Isrc -o bench/distribution_core bench/distribution_core.c src/distribution_math.c -lm
+bench/distribution_core 100000
+
 echo "== throughput against pgbench TPC-B, and execute() against the floor"
 sh mk/virtualenv.sh -o shared_preload_libraries=market -o max_connections=100 \
-	sh -c 'sh bench/pgbench.sh "$0" && sh bench/execute.sh && sh bench/execute_fees.sh && sh bench/settle.sh && sh bench/pools.sh' "$($PG_CONFIG --bindir)"
+	sh -c 'sh bench/pgbench.sh "$0" && sh bench/execute.sh && sh bench/execute_fees.sh && sh bench/settle.sh && sh bench/pools.sh && sh bench/distribution.sh' "$($PG_CONFIG --bindir)"

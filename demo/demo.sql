@@ -256,5 +256,79 @@ BEGIN
 		RAISE EXCEPTION 'check_invariants() found violations';
 	END IF;
 END $$;
+
+\echo
+\echo '== 13. A distribution market: trade the whole distribution of a number =='
+\echo '-- The operator opens a liquidity account owned by the admin and funds it with 100;'
+\echo '-- the admin backs a market on March rainfall (mm) with it: mean 50, stddev 10,'
+\echo '-- min_stddev 5, a 1% fee. k = 100 sqrt(5 sqrt(pi)) keeps the peak under the backing.'
+\connect - backend
+LISTEN market_events;
+SELECT market.create_account('rain fund', 'exchange_admin') AS fund \gset
+SELECT market.deposit(:fund, 100) \g /dev/null
+\connect - exchange_admin
+LISTEN market_events;
+SELECT market.create_distribution_market('March rainfall in Paris, mm', 50, 10, 100, :fund, 5,
+		oracle => :desk, fee_bps => 100) AS mm \gset
+SELECT mean, stddev, lambda, k, backing, peak FROM market.distribution_overview WHERE market = :mm;
+\echo '-- The market''s curve (market.distribution_chart draws it with market.bar_chart):'
+SELECT x, density, bar FROM market.distribution_chart(:mm, 17, 40, 26, 74);
+\echo
+\echo '-- alice thinks it will be wetter: she quotes a move to mean 60, then trades it.'
+\connect - alice
+LISTEN market_events;
+SELECT collateral, fee, total, max_payout, worst_at, best_at
+  FROM market.quote_distribution(:mm, 60, 10);
+SELECT market.trade_distribution(:alice, :mm, 60, 10, 40) \g /dev/null
+\echo '-- bob is surer: mean 57, stddev 6.'
+\connect - bob
+LISTEN market_events;
+SELECT collateral, fee, total FROM market.quote_distribution(:mm, 57, 6);
+SELECT market.trade_distribution(:bob, :mm, 57, 6, 50) \g /dev/null
+\echo
+\echo '-- Mistake (22023): carol tries a stddev below the market''s min_stddev.'
+\connect - carol
+LISTEN market_events;
+\set ON_ERROR_STOP 0
+SELECT market.trade_distribution(:carol, :mm, 57, 4, 100);
+\echo '-- Mistake (22003): carol allows less than the quoted collateral plus fee.'
+SELECT market.trade_distribution(:carol, :mm, 45, 8, 1);
+\set ON_ERROR_STOP 1
+\echo
+\echo '-- The curve after the two trades:'
+SELECT x, density, bar FROM market.distribution_chart(:mm, 17, 40, 26, 74);
+\echo '-- alice''s and bob''s positions, and what each would be paid at a few final values.'
+\connect - backend
+LISTEN market_events;
+SELECT account_label, old_mean, old_stddev, new_mean, new_stddev, collateral, fee
+  FROM market.distribution_account_positions WHERE market = :mm ORDER BY position;
+SELECT p.account_label, x AS if_it_rains, market.distribution_payoff(p.position, x) AS payout
+  FROM market.distribution_account_positions p, unnest(ARRAY[45, 55, 60, 70]::numeric[]) x
+ WHERE p.market = :mm ORDER BY p.position, x;
+\echo
+\echo '-- The weather desk reports 58 mm; the admin confirms it.'
+\connect - oracle
+LISTEN market_events;
+SELECT market.resolve_value(:mm, 58) \g /dev/null
+\connect - exchange_admin
+LISTEN market_events;
+SELECT market.finalize(:mm) \g /dev/null
+\echo '-- alice claims her own position; the operator settles the rest (bob, and the fund''s remainder).'
+\connect - alice
+LISTEN market_events;
+SELECT payout FROM market.settle(:mm, :alice);
+\connect - backend
+LISTEN market_events;
+SELECT a.label, s.payout FROM market.settle(:mm) s JOIN market.accounts a ON a.id = s.account ORDER BY a.label;
+SELECT account_label, collateral, fee, final_value, payout, pnl, status
+  FROM market.distribution_account_positions WHERE market = :mm ORDER BY position;
+SELECT collateral AS collateral_left FROM market.market_overview WHERE id = :mm;
+SELECT count(*) AS invariant_violations FROM market.check_invariants();
+DO $$
+BEGIN
+	IF EXISTS (SELECT FROM market.check_invariants()) THEN
+		RAISE EXCEPTION 'check_invariants() found violations';
+	END IF;
+END $$;
 \echo
 \echo '== The end =='

@@ -1469,3 +1469,276 @@ CREATE POLICY distribution_commitments_staff ON market.distribution_commitments 
 	TO market_admin, market_operator USING (true);
 CREATE POLICY distribution_commitments_owner ON market.distribution_commitments FOR SELECT
 	TO market_trader USING (account IN (SELECT id FROM market.accounts));
+
+------------------------------------------------------------------------------
+-- Distribution markets (SPEC section 10a): the final value a market
+-- reports, the report CHECK for both kinds of report, and their tables,
+-- functions and views.
+------------------------------------------------------------------------------
+
+ALTER TABLE market.markets ADD COLUMN final_value bigint,
+	DROP CONSTRAINT markets_report,
+	ADD CONSTRAINT markets_report CHECK (CASE WHEN kind = 'distribution'
+		THEN payouts IS NULL AND (final_value IS NOT NULL) = (state IN ('resolved', 'finalized'))
+		ELSE final_value IS NULL AND (payouts IS NOT NULL) = (state IN ('resolved', 'finalized')) END);
+
+------------------------------------------------------------------------------
+-- Distribution markets (SPEC section 10a, seed 000): a market over a
+-- number's whole Normal distribution, with an automated market maker of
+-- constant L2 norm k, backed by a liquidity account's b.  Money in
+-- micro-units as everywhere; mean, stddev, k and the final value in
+-- micro-units of their own.  The arithmetic is src/distribution_math.c.
+------------------------------------------------------------------------------
+
+CREATE TABLE market.distribution_markets (
+	market		bigint PRIMARY KEY REFERENCES market.markets (id),
+	liquidity_account bigint NOT NULL,
+	backing		bigint NOT NULL CONSTRAINT distribution_markets_backing CHECK (backing > 0),
+	min_stddev	bigint NOT NULL CONSTRAINT distribution_markets_min_stddev CHECK (min_stddev > 0),
+	k			bigint NOT NULL CONSTRAINT distribution_markets_k CHECK (k > 0),
+	start_mean	bigint NOT NULL,
+	start_stddev bigint NOT NULL,
+	mean		bigint NOT NULL,
+	stddev		bigint NOT NULL,
+	posted		bigint NOT NULL DEFAULT 0 CONSTRAINT distribution_markets_posted CHECK (posted >= 0),
+	trades		integer NOT NULL DEFAULT 0,
+	updated_at	timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	CONSTRAINT distribution_markets_stddev CHECK (stddev >= min_stddev AND start_stddev >= min_stddev)
+);
+COMMENT ON TABLE market.distribution_markets IS
+	'each distribution market''s parameters and current Normal (mean, stddev), in micro-units; posted is the collateral its trades posted';
+COMMENT ON COLUMN market.distribution_markets.market IS 'the market''s id';
+COMMENT ON COLUMN market.distribution_markets.liquidity_account IS 'the account that paid the backing and is owed what the traders are not';
+COMMENT ON COLUMN market.distribution_markets.backing IS 'b: the backing the liquidity account paid in, micro-units';
+COMMENT ON COLUMN market.distribution_markets.min_stddev IS 'the smallest stddev a trade may set, micro-units';
+COMMENT ON COLUMN market.distribution_markets.k IS 'the L2 norm of every f: b sqrt(min_stddev sqrt(pi)) rounded down, micro-units';
+COMMENT ON COLUMN market.distribution_markets.start_mean IS 'the mean the market opened with, micro-units';
+COMMENT ON COLUMN market.distribution_markets.start_stddev IS 'the stddev the market opened with, micro-units';
+COMMENT ON COLUMN market.distribution_markets.mean IS 'the current mean, micro-units';
+COMMENT ON COLUMN market.distribution_markets.stddev IS 'the current stddev, micro-units';
+COMMENT ON COLUMN market.distribution_markets.posted IS 'the collateral all trades posted, micro-units';
+COMMENT ON COLUMN market.distribution_markets.trades IS 'how many trades moved the market';
+COMMENT ON COLUMN market.distribution_markets.updated_at IS 'when the last trade moved it';
+
+CREATE TABLE market.distribution_positions (
+	id			bigint PRIMARY KEY,
+	market		bigint NOT NULL REFERENCES market.distribution_markets (market),
+	account		bigint NOT NULL,
+	old_mean	bigint NOT NULL,
+	old_stddev	bigint NOT NULL,
+	new_mean	bigint NOT NULL,
+	new_stddev	bigint NOT NULL,
+	collateral	bigint NOT NULL CONSTRAINT distribution_positions_collateral CHECK (collateral >= 0),
+	fee			bigint NOT NULL CONSTRAINT distribution_positions_fee CHECK (fee >= 0),
+	created_at	timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+CREATE INDEX distribution_positions_market ON market.distribution_positions (market, id);
+CREATE INDEX distribution_positions_account ON market.distribution_positions (account);
+COMMENT ON TABLE market.distribution_positions IS
+	'one row per distribution trade: the position g - f (old and new Normal), the collateral posted and the fee paid, in micro-units';
+COMMENT ON COLUMN market.distribution_positions.id IS 'the position''s id (a snowflake)';
+COMMENT ON COLUMN market.distribution_positions.market IS 'the market''s id';
+COMMENT ON COLUMN market.distribution_positions.account IS 'the account that traded';
+COMMENT ON COLUMN market.distribution_positions.old_mean IS 'f''s mean: the market before the trade, micro-units';
+COMMENT ON COLUMN market.distribution_positions.old_stddev IS 'f''s stddev, micro-units';
+COMMENT ON COLUMN market.distribution_positions.new_mean IS 'g''s mean: the market after the trade, micro-units';
+COMMENT ON COLUMN market.distribution_positions.new_stddev IS 'g''s stddev, micro-units';
+COMMENT ON COLUMN market.distribution_positions.collateral IS 'the largest loss of g - f, rounded up, posted into the market''s collateral, micro-units';
+COMMENT ON COLUMN market.distribution_positions.fee IS 'the fee paid to house on top of the collateral, micro-units';
+COMMENT ON COLUMN market.distribution_positions.created_at IS 'when the trade was made';
+
+SELECT pg_catalog.pg_extension_config_dump('market.distribution_markets', '');
+SELECT pg_catalog.pg_extension_config_dump('market.distribution_positions', '');
+
+CREATE FUNCTION market.create_distribution_market(description text, mean numeric, stddev numeric,
+		backing numeric, liquidity_account bigint, min_stddev numeric,
+		close_at timestamptz DEFAULT NULL, oracle bigint DEFAULT NULL, fee_bps int DEFAULT 0,
+		dispute_window interval DEFAULT '0')
+	RETURNS bigint
+	AS 'MODULE_PATHNAME', 'market_create_distribution_market'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION market.create_distribution_market(text, numeric, numeric, numeric, bigint, numeric,
+		timestamptz, bigint, int, interval) IS
+	'a distribution market on a number: the liquidity account pays the backing b; returns its id (admins who may spend that account)';
+
+CREATE FUNCTION market.quote_distribution(market bigint, mean numeric, stddev numeric)
+	RETURNS TABLE (collateral numeric, fee numeric, max_payout numeric, total numeric,
+				   worst_at numeric, best_at numeric, payout_at_mean numeric,
+				   payout_at_current_mean numeric)
+	AS 'MODULE_PATHNAME', 'market_quote_distribution'
+	LANGUAGE C STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION market.quote_distribution(bigint, numeric, numeric) IS
+	'what moving a distribution market to (mean, stddev) would cost (collateral, fee, total) and pay (largest payout, where, at the means), without trading';
+
+CREATE FUNCTION market.trade_distribution(account bigint, market bigint, mean numeric, stddev numeric,
+		max_collateral numeric, idempotency_key text DEFAULT NULL)
+	RETURNS bigint
+	AS 'MODULE_PATHNAME', 'market_trade_distribution'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION market.trade_distribution(bigint, bigint, numeric, numeric, numeric, text) IS
+	'move a distribution market to (mean, stddev): post the collateral and pay the fee, at most max_collateral together; returns the position id';
+
+CREATE FUNCTION market.distribution_curve(market bigint, points int DEFAULT 41,
+		low numeric DEFAULT NULL, high numeric DEFAULT NULL)
+	RETURNS TABLE (x numeric, density numeric)
+	AS 'MODULE_PATHNAME', 'market_distribution_curve'
+	LANGUAGE C STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION market.distribution_curve(bigint, int, numeric, numeric) IS
+	'a distribution market''s current f(x) at points evenly spaced from low to high (default mean -+ 4 stddevs), rounded down, ready to plot';
+
+CREATE FUNCTION market.distribution_payoff(position_id bigint, x numeric)
+	RETURNS numeric
+	AS 'MODULE_PATHNAME', 'market_distribution_payoff'
+	LANGUAGE C STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION market.distribution_payoff(bigint, numeric) IS
+	'what a distribution position would be paid if the final value were x: collateral + g(x) - f(x), rounded down (its own account''s positions for a trader)';
+
+-- A bar chart of a series for psql: one row per point, its bar scaled to
+-- the largest value (eighths of a block for the fraction), so any chart
+-- can draw through it.
+CREATE FUNCTION market.bar_chart(xs numeric[], ys numeric[], width int DEFAULT 40)
+	RETURNS TABLE (x numeric, y numeric, bar text)
+	LANGUAGE plpgsql IMMUTABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	parts CONSTANT text[] := ARRAY['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+	top numeric;
+	eighths int;
+	i int;
+BEGIN
+	IF bar_chart.width IS NULL OR bar_chart.width NOT BETWEEN 1 AND 200 THEN
+		RAISE EXCEPTION 'width must be between 1 and 200 characters'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF cardinality(bar_chart.xs) IS DISTINCT FROM cardinality(bar_chart.ys) THEN
+		RAISE EXCEPTION 'xs and ys must have as many elements'
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = format('xs has %s, ys has %s.', cardinality(bar_chart.xs), cardinality(bar_chart.ys));
+	END IF;
+	SELECT max(v) INTO top FROM unnest(bar_chart.ys) v;
+	FOR i IN 1 .. coalesce(cardinality(bar_chart.xs), 0) LOOP
+		eighths := CASE WHEN top > 0 AND bar_chart.ys[i] > 0
+						THEN round(bar_chart.ys[i] * bar_chart.width * 8 / top)::int ELSE 0 END;
+		x := bar_chart.xs[i];
+		y := bar_chart.ys[i];
+		bar := repeat('█', eighths / 8) || parts[1 + eighths % 8];
+		RETURN NEXT;
+	END LOOP;
+END
+$$;
+COMMENT ON FUNCTION market.bar_chart(numeric[], numeric[], int) IS
+	'a series (x, y) drawn in text, one row per point with a bar scaled to the largest y, for psql';
+
+CREATE FUNCTION market.distribution_chart(market bigint, points int DEFAULT 25, width int DEFAULT 40,
+		low numeric DEFAULT NULL, high numeric DEFAULT NULL)
+	RETURNS TABLE (x numeric, density numeric, bar text)
+	LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+	AS $$
+	SELECT c.x, c.y, c.bar
+	  FROM (SELECT array_agg(d.x ORDER BY d.x) AS xs, array_agg(d.density ORDER BY d.x) AS ys
+			  FROM market.distribution_curve(distribution_chart.market, distribution_chart.points,
+											 distribution_chart.low, distribution_chart.high) d) s,
+		   market.bar_chart(s.xs, s.ys, distribution_chart.width) c
+$$;
+COMMENT ON FUNCTION market.distribution_chart(bigint, int, int, numeric, numeric) IS
+	'a distribution market''s current curve drawn in text: one row per x with its density and a bar';
+
+-- Public market data: each distribution market's current Normal and
+-- parameters, in cash units (lambda and the peak from k and the stddev).
+CREATE VIEW market.distribution_overview WITH (security_barrier = true) AS
+	SELECT m.id AS market, m.number, m.description, m.state,
+		   d.mean * 0.000001 AS mean, d.stddev * 0.000001 AS stddev,
+		   round(d.k * 0.000001 * sqrt(2 * d.stddev * 0.000001 * sqrt(pi()::numeric)), 6) AS lambda,
+		   d.k * 0.000001 AS k, d.backing * 0.000001 AS backing, d.min_stddev * 0.000001 AS min_stddev,
+		   round(d.k * 0.000001 / sqrt(d.stddev * 0.000001 * sqrt(pi()::numeric)), 6) AS peak,
+		   d.posted * 0.000001 AS collateral_posted, d.trades,
+		   m.final_value * 0.000001 AS final_value, m.fee_bps, m.close_at
+	  FROM market.distribution_markets d JOIN market.markets m ON m.id = d.market;
+COMMENT ON VIEW market.distribution_overview IS
+	'each distribution market: its current mean, stddev, lambda, k, backing b, min_stddev, peak, collateral posted and final value, in cash units';
+COMMENT ON COLUMN market.distribution_overview.market IS 'the market''s id';
+COMMENT ON COLUMN market.distribution_overview.number IS 'the market''s number';
+COMMENT ON COLUMN market.distribution_overview.description IS 'the question the market asks';
+COMMENT ON COLUMN market.distribution_overview.state IS 'the state as stored';
+COMMENT ON COLUMN market.distribution_overview.mean IS 'the current mean';
+COMMENT ON COLUMN market.distribution_overview.stddev IS 'the current stddev';
+COMMENT ON COLUMN market.distribution_overview.lambda IS 'k sqrt(2 stddev sqrt(pi)): f is lambda times the Normal density';
+COMMENT ON COLUMN market.distribution_overview.k IS 'the L2 norm every f keeps';
+COMMENT ON COLUMN market.distribution_overview.backing IS 'b, the liquidity account''s backing, in cash units';
+COMMENT ON COLUMN market.distribution_overview.min_stddev IS 'the smallest stddev a trade may set';
+COMMENT ON COLUMN market.distribution_overview.peak IS 'f at its mean, k / sqrt(stddev sqrt(pi)), never above b';
+COMMENT ON COLUMN market.distribution_overview.collateral_posted IS 'the collateral all trades posted, in cash units';
+COMMENT ON COLUMN market.distribution_overview.trades IS 'how many trades moved the market';
+COMMENT ON COLUMN market.distribution_overview.final_value IS 'the value the oracle reported (NULL until resolved)';
+COMMENT ON COLUMN market.distribution_overview.fee_bps IS 'fee to house on each trade''s collateral, in basis points';
+COMMENT ON COLUMN market.distribution_overview.close_at IS 'trading stops at this instant (NULL: never by the clock)';
+
+-- Each position, its figures in cash units, what it is owed once the
+-- market is final (or refunded once cancelled) and its P&L: the payout
+-- less the collateral and the fee.  Row-level security: a trader sees its
+-- own accounts' positions.
+CREATE VIEW market.distribution_account_positions WITH (security_invoker = true) AS
+	SELECT p.id AS position, p.account, a.label AS account_label, p.market, m.number AS market_number,
+		   p.old_mean * 0.000001 AS old_mean, p.old_stddev * 0.000001 AS old_stddev,
+		   p.new_mean * 0.000001 AS new_mean, p.new_stddev * 0.000001 AS new_stddev,
+		   p.collateral * 0.000001 AS collateral, p.fee * 0.000001 AS fee,
+		   m.final_value * 0.000001 AS final_value,
+		   s.amount * 0.000001 AS payout,
+		   (s.amount - p.collateral - p.fee) * 0.000001 AS pnl,
+		   CASE WHEN s.paid_at IS NOT NULL THEN 'settled'
+				WHEN s.amount IS NOT NULL THEN 'owed'
+				ELSE 'open' END AS status,
+		   p.created_at
+	  FROM market.distribution_positions p
+	  JOIN market.markets m ON m.id = p.market
+	  LEFT JOIN market.accounts a ON a.id = p.account
+	  LEFT JOIN market.settlements s ON s.market = p.market AND s.position = p.id;
+COMMENT ON VIEW market.distribution_account_positions IS
+	'each distribution position: its old and new Normal, collateral and fee, and once final its payout and P&L, in cash units';
+COMMENT ON COLUMN market.distribution_account_positions.position IS 'the position''s id';
+COMMENT ON COLUMN market.distribution_account_positions.account IS 'the account that traded';
+COMMENT ON COLUMN market.distribution_account_positions.account_label IS 'the account''s label';
+COMMENT ON COLUMN market.distribution_account_positions.market IS 'the market''s id';
+COMMENT ON COLUMN market.distribution_account_positions.market_number IS 'the market''s number';
+COMMENT ON COLUMN market.distribution_account_positions.old_mean IS 'the mean before the trade';
+COMMENT ON COLUMN market.distribution_account_positions.old_stddev IS 'the stddev before the trade';
+COMMENT ON COLUMN market.distribution_account_positions.new_mean IS 'the mean the trade set';
+COMMENT ON COLUMN market.distribution_account_positions.new_stddev IS 'the stddev the trade set';
+COMMENT ON COLUMN market.distribution_account_positions.collateral IS 'the collateral posted, in cash units';
+COMMENT ON COLUMN market.distribution_account_positions.fee IS 'the fee paid, in cash units';
+COMMENT ON COLUMN market.distribution_account_positions.final_value IS 'the value the oracle reported (NULL until resolved)';
+COMMENT ON COLUMN market.distribution_account_positions.payout IS 'what the position is owed once final (or refunded once cancelled), in cash units';
+COMMENT ON COLUMN market.distribution_account_positions.pnl IS 'payout - collateral - fee, in cash units (NULL until final)';
+COMMENT ON COLUMN market.distribution_account_positions.status IS 'open, owed (fixed, not paid yet) or settled';
+COMMENT ON COLUMN market.distribution_account_positions.created_at IS 'when the trade was made';
+
+GRANT SELECT ON market.distribution_markets, market.distribution_overview
+	TO market_admin, market_operator, market_trader, market_oracle;
+GRANT SELECT ON market.distribution_positions, market.distribution_account_positions
+	TO market_admin, market_operator, market_trader;
+ALTER TABLE market.distribution_positions ENABLE ROW LEVEL SECURITY;
+CREATE POLICY distribution_positions_staff ON market.distribution_positions FOR SELECT
+	TO market_admin, market_operator USING (true);
+CREATE POLICY distribution_positions_owner ON market.distribution_positions FOR SELECT
+	TO market_trader USING (account IN (SELECT id FROM market.accounts));
+REVOKE ALL ON FUNCTION market.create_distribution_market(text, numeric, numeric, numeric, bigint, numeric,
+		timestamptz, bigint, int, interval), market.quote_distribution(bigint, numeric, numeric),
+		market.trade_distribution(bigint, bigint, numeric, numeric, numeric, text),
+		market.distribution_curve(bigint, int, numeric, numeric), market.distribution_payoff(bigint, numeric),
+		market.bar_chart(numeric[], numeric[], int), market.distribution_chart(bigint, int, int, numeric, numeric)
+	FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION market.create_distribution_market(text, numeric, numeric, numeric, bigint, numeric,
+		timestamptz, bigint, int, interval)
+	TO market_admin;
+GRANT EXECUTE ON FUNCTION market.trade_distribution(bigint, bigint, numeric, numeric, numeric, text)
+	TO market_operator, market_trader;
+GRANT EXECUTE ON FUNCTION market.distribution_payoff(bigint, numeric)
+	TO market_admin, market_operator, market_trader;
+GRANT EXECUTE ON FUNCTION market.quote_distribution(bigint, numeric, numeric),
+						  market.distribution_curve(bigint, int, numeric, numeric),
+						  market.bar_chart(numeric[], numeric[], int),
+						  market.distribution_chart(bigint, int, int, numeric, numeric)
+	TO market_admin, market_operator, market_trader, market_oracle;
+
+COMMENT ON COLUMN market.markets.final_value IS
+	'a distribution market''s reported final value, micro-units (NULL for other kinds and until resolved)';

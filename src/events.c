@@ -30,7 +30,11 @@
  *	  market_paused, market_resumed, market_closed, market_disputed,
  *	  market_finalized, market_cancelled     number, from, to (states);
  *		  not the reason, which an admin writes as free text.
- *	  market_resolved   number, payouts (the public payout vector).
+ *	  market_resolved   number, payouts (the public payout vector), or a
+ *		  distribution market's value.
+ *	  trade             a distribution market's trade: number, position,
+ *		  old and new (the market's Normal before and after: public);
+ *		  not the size (the collateral the account posted) nor the fee.
  *	  order_placed      order, outcome, side, price, quantity: what the
  *		  public book shows of an order; not its escrow or time in force.
  *	  order_replaced    the same, and replaces (the order it took off the
@@ -109,7 +113,7 @@ static const PublicFields public_fields[] = {
 	{"market_disputed", {"number", "from", "to", NULL}},
 	{"market_finalized", {"number", "from", "to", NULL}},
 	{"market_cancelled", {"number", "from", "to", NULL}},
-	{"market_resolved", {"number", "payouts", NULL}},
+	{"market_resolved", {"number", "payouts", "value", NULL}},
 	{"market_reopened", {"number", "from", "to", NULL}},
 	/* pools: their public figures */
 	{"commitment_placed", {"number", "commitment", "outcome", "position", "pool", NULL}},
@@ -119,6 +123,8 @@ static const PublicFields public_fields[] = {
 	{"distribution_completed", {"number", "distribution", "status", NULL}},
 	{"distribution_cancelled", {"number", "distribution", "status", NULL}},
 	{"distribution_rolled_back", {"number", "distribution", "status", NULL}},
+	/* a distribution market's trade: the market's old and new Normal */
+	{"trade", {"number", "position", "old", "new", NULL}},
 	/* orders: what the public book shows */
 	{"order_placed", {"order", "outcome", "side", "price", "quantity", NULL}},
 	{"order_replaced", {"order", "outcome", "side", "price", "quantity", "replaces", NULL}},

@@ -183,6 +183,7 @@ check_market_supply(int64 market, CommandId written)
 
 	if (market_exec(&market_supply, values, NULL, SPI_OK_SELECT) != 1)
 	{
+		market_distribution_check(market);	/* no outcomes: maybe one of these */
 		if (market_exec(&market_owed, values, NULL, SPI_OK_SELECT) == 1)
 		{
 			number = DatumGetInt32(market_get_datum(0, 1, &isnull));
@@ -567,6 +568,7 @@ market_check_invariants(PG_FUNCTION_ARGS)
 		values[1] = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &nulls[1]);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
+	market_distribution_invariants(rsinfo);
 	SPI_finish();
 
 	return (Datum) 0;

@@ -158,6 +158,19 @@ extern void market_write_state(MarketRow *row, const char *state,
 /* resolution.c */
 extern bool market_finalize_due(MarketRow *m);
 
+/* distribution.c: distribution markets (SPEC section 10a) */
+struct ReturnSetInfo;
+extern bool market_is_distribution(const MarketRow *m);
+extern void market_distribution_refuse_outcomes(const MarketRow *m);
+extern void market_distribution_resolve(MarketRow *m, FunctionCallInfo fcinfo, int argno);
+extern void market_distribution_withdraw(const MarketRow *m);
+extern void market_distribution_fix_payouts(const MarketRow *m, int64 collateral);
+extern void market_distribution_fix_refunds(const MarketRow *m, int64 collateral);
+extern void market_distribution_settle(struct ReturnSetInfo *rsinfo, const MarketRow *m,
+									   const char *kind, int64 account, int64 limit);
+extern void market_distribution_check(int64 market);
+extern void market_distribution_invariants(struct ReturnSetInfo *rsinfo);
+
 /* orders.c */
 typedef enum MarketCancel
 {

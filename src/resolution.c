@@ -287,6 +287,7 @@ market_resolve_outcome(PG_FUNCTION_ARGS)
 	SPI_connect();
 	bound = market_bound_waits();
 	m = market_to_resolve(fcinfo, &n, &scalar, &ids);
+	market_distribution_refuse_outcomes(&m);
 	for (i = 0; i < n; i++)
 		if (ids[i] == outcome)
 			winner = i;
@@ -342,6 +343,7 @@ market_resolve_payouts(PG_FUNCTION_ARGS)
 	bound = market_bound_waits();
 	m = market_to_resolve(fcinfo, &n, &scalar, &ids);
 	market_pool_refuse_vector(&m);
+	market_distribution_refuse_outcomes(&m);
 	if (nelems != n)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -410,6 +412,14 @@ market_resolve_value(PG_FUNCTION_ARGS)
 	SPI_connect();
 	bound = market_bound_waits();
 	m = market_to_resolve(fcinfo, &n, &scalar, &ids);
+	if (market_is_distribution(&m))
+	{
+		/* the value itself is the report (distribution.c) */
+		market_distribution_resolve(&m, fcinfo, 1);
+		market_unbound_waits(bound);
+		SPI_finish();
+		PG_RETURN_VOID();
+	}
 	if (!scalar)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -460,7 +470,10 @@ market_dispute(PG_FUNCTION_ARGS)
 				 errmsg("market %d is %s", m.number, m.state),
 				 errdetail("Only a resolved market's report, before it is final, can be disputed.")));
 	values[0] = Int64GetDatum(market);
-	market_exec(&withdraw_report, values, NULL, SPI_OK_UPDATE);
+	if (market_is_distribution(&m))
+		market_distribution_withdraw(&m);
+	else
+		market_exec(&withdraw_report, values, NULL, SPI_OK_UPDATE);
 	if (market_is_pool(&m))
 		market_pool_dispute(&m);
 	m.state = "resolved";
@@ -487,8 +500,13 @@ finalize_now(MarketRow *m)
 		collateral = market_get_int64(0, 1, &isnull);
 		values[0] = Int64GetDatum(m->id);
 		values[1] = Int64GetDatum(collateral);
-		market_exec(&fix_payouts, values, NULL, SPI_OK_INSERT_RETURNING);
-		check_fixed(m, collateral);
+		if (market_is_distribution(m))
+			market_distribution_fix_payouts(m, collateral);
+		else
+		{
+			market_exec(&fix_payouts, values, NULL, SPI_OK_INSERT_RETURNING);
+			check_fixed(m, collateral);
+		}
 	}
 	values[0] = Int64GetDatum(m->id);
 	market_exec(&mark_finalized, values, NULL, SPI_OK_UPDATE);
@@ -607,8 +625,13 @@ market_cancel_market(PG_FUNCTION_ARGS)
 		collateral = market_get_int64(0, 1, &isnull);
 		values[0] = Int64GetDatum(market);
 		values[1] = Int64GetDatum(collateral);
-		market_exec(&fix_refunds, values, NULL, SPI_OK_INSERT_RETURNING);
-		check_fixed(&m, collateral);
+		if (market_is_distribution(&m))
+			market_distribution_fix_refunds(&m, collateral);
+		else
+		{
+			market_exec(&fix_refunds, values, NULL, SPI_OK_INSERT_RETURNING);
+			check_fixed(&m, collateral);
+		}
 	}
 	values[0] = Int64GetDatum(market);
 	values[1] = CStringGetTextDatum(reason);

@@ -178,6 +178,14 @@ market_settle(PG_FUNCTION_ARGS)
 						   ? "Its report is final at the end of the dispute window (or when an admin confirms it)."
 						   : "A market pays out once it is resolved and final, or cancelled.")));
 	kind = strcmp(m.state, "cancelled") == 0 ? "refund" : "payout";
+	if (market_is_distribution(&m))
+	{
+		/* settled by position (distribution.c) */
+		market_distribution_settle(rsinfo, &m, kind, everyone ? 0 : account, limit);
+		market_unbound_waits(bound);
+		SPI_finish();
+		return (Datum) 0;
+	}
 	if (market_is_pool(&m))
 	{
 		/* a pool pays its completed distribution */

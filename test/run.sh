@@ -15,12 +15,15 @@ make -s PG_CONFIG="$PG_CONFIG" install >/dev/null
 echo "=== C unit tests"
 make -s PG_CONFIG="$PG_CONFIG" unit
 
-echo "=== fuzzing the matching core (short session on a copy of the corpus)"
+echo "=== fuzzing the matching core and the distribution arithmetic (short sessions on copies of the corpora)"
 fuzzdir=$(mktemp -d)
+fuzzdist=$(mktemp -d)
 cp -r test/fuzz/corpus/. "$fuzzdir/"
-make -s PG_CONFIG="$PG_CONFIG" fuzz FUZZ_SECONDS=${FUZZ_SECONDS:-20} FUZZ_CORPUS="$fuzzdir" 2>&1 |
+cp -r test/fuzz/corpus_distribution/. "$fuzzdist/"
+make -s PG_CONFIG="$PG_CONFIG" fuzz FUZZ_SECONDS=${FUZZ_SECONDS:-20} FUZZ_CORPUS="$fuzzdir" \
+	FUZZ_DIST_CORPUS="$fuzzdist" 2>&1 |
 	grep -E "^#[0-9]+ +DONE|^Done|ERROR|SUMMARY|crash" || true
-rm -rf "$fuzzdir"
+rm -rf "$fuzzdir" "$fuzzdist"
 # libFuzzer exits non-zero and leaves crash-* behind when a property fails
 if ls test/fuzz/crash-* >/dev/null 2>&1; then
 	echo "the fuzzer found a failing book: test/fuzz/crash-*"

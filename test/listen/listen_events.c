@@ -517,6 +517,54 @@ main(int argc, char **argv)
 		 alice_acct, NULL);
 	check(strcmp(value, "3") == 0, "with market.notify off the event row is still written");
 
+	/*
+	 * 7: a distribution market's trade shows the market's Normal before
+	 * and after, never the account, its collateral (the size) or its fee.
+	 */
+	run(op, "SET market.notify = on");
+	{
+		char		liq[32];
+		char		dm[32];
+		char	   *trade = NULL;
+		int			clean = 1;
+		int			j;
+
+		runf(op, liq, sizeof(liq), "SELECT market.create_account('liquidity', 'listen_admin')",
+			 NULL, NULL);
+		runf(op, NULL, 0, "SELECT market.deposit(%s, 500)", liq, NULL);
+		runf(admin, dm, sizeof(dm),
+			 "SELECT market.create_distribution_market('listen: rainfall', 50, 10, 100, %s, 5)",
+			 liq, NULL);
+		while ((n = next_notification(spy, 500)) != NULL)
+			PQfreemem(n);
+		runf(alice, NULL, 0, "SELECT market.trade_distribution(%s, %s, 60, 10, 100)",
+			 alice_acct, dm);
+		while (trade == NULL && (n = next_notification(spy, 5000)) != NULL)
+		{
+			if (field_is(n->extra, "name", "trade"))
+				trade = strdup(n->extra);
+			PQfreemem(n);
+		}
+		check(trade != NULL && field_is(trade, "market", dm) && has_key(trade, "old") &&
+			  has_key(trade, "new") && has_key(trade, "position") && has_key(trade, "number"),
+			  "a distribution trade's notification shows the market, the position and the old and new Normal");
+		if (trade != NULL)
+		{
+			if (strstr(trade, alice_acct) != NULL || strstr(trade, liq) != NULL ||
+				strstr(trade, "39.515647") != NULL)
+				clean = 0;
+			for (j = 0; j < (int) (sizeof(private_keys) / sizeof(private_keys[0])); j++)
+				if (has_key(trade, private_keys[j]))
+					clean = 0;
+			if (has_key(trade, "size") || has_key(trade, "fee"))
+				clean = 0;
+			if (!clean)
+				fprintf(stderr, "# %s\n", trade);
+			free(trade);
+		}
+		check(clean, "a distribution trade's notification holds no account id, size (the collateral 39.515647) or fee");
+	}
+
 	for (i = 0; i < n_got; i++)
 		free(got[i]);
 	PQfinish(alice_ears);

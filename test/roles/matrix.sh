@@ -129,7 +129,27 @@ SELECT count(market.resolve(id, market.outcome_id(id, 1))) FROM fixture WHERE f 
 SELECT count(market.finalize(id)) FROM fixture WHERE f IN ('pool_final', 'pool_settled');
 SELECT count(*) FROM fixture, LATERAL market.settle(fixture.id) WHERE f = 'pool_settled';
 SQL
+	step roles_operator "matrix: the operator funds a liquidity account of the admin's" -d "$DB" <<'SQL'
+SELECT market.deposit(market.create_account('liquidity', 'roles_admin'), 1000);
+SQL
+	step roles_admin "matrix: the admin backs a shared distribution market" -d "$DB" <<'SQL'
+SELECT market.create_distribution_market('shared distribution', 50, 10, 100,
+       (SELECT id FROM market.accounts WHERE label = 'liquidity'), 5,
+       oracle => (SELECT id FROM market.accounts WHERE label = 'oracle'));
+SQL
+	step roles_operator "matrix: the operator trades alice and bob in it" -d "$DB" <<'SQL'
+SELECT market.trade_distribution(a.id, m.id, 52, 10, 100)
+  FROM market.accounts a, market.markets m
+ WHERE a.label = 'alice' AND m.description = 'shared distribution';
+SELECT market.trade_distribution(a.id, m.id, 49, 9, 100)
+  FROM market.accounts a, market.markets m
+ WHERE a.label = 'bob' AND m.description = 'shared distribution';
+SQL
 	as roles_admin -d "$DB" -At -F ' ' >"$ids" <<'SQL'
+SELECT 'd', id FROM market.markets WHERE description = 'shared distribution';
+SELECT 'l', id FROM market.accounts WHERE label = 'liquidity';
+SELECT 'p', p.id FROM market.distribution_positions p JOIN market.accounts a ON a.id = p.account
+ WHERE a.label IN ('alice', 'bob') ORDER BY a.label;
 SELECT 'a', id FROM market.accounts WHERE label IN ('alice', 'bob') ORDER BY label;
 SELECT 's', id FROM market.accounts WHERE label IN ('alice-spare', 'bob-spare') ORDER BY label;
 SELECT '-', id, market.outcome_id(id, 1) FROM market.markets WHERE description = 'shared active';
@@ -140,12 +160,16 @@ SQL
 	bob=$(awk '$1 == "a" { a++; if (a == 2) print $2 }' "$ids")
 	spare_alice=$(awk '$1 == "s" { print $2; exit }' "$ids")
 	spare_bob=$(awk '$1 == "s" { a++; if (a == 2) print $2 }' "$ids")
+	dist=$(awk '$1 == "d" { print $2; exit }' "$ids")
+	liquidity=$(awk '$1 == "l" { print $2; exit }' "$ids")
+	dp_alice=$(awk '$1 == "p" { print $2; exit }' "$ids")
+	dp_bob=$(awk '$1 == "p" { a++; if (a == 2) print $2 }' "$ids")
 
 	# the cells (few forks per cell: a few hundred of them)
 	while read -r key id o; do
 		eval "m_$key=$id o1_$key=$o"
 	done <<EOF
-$(sed 's/^-/shared/' "$ids" | grep -v '^[as] ')
+$(sed 's/^-/shared/' "$ids" | grep -v '^[asdlp] ')
 EOF
 	n=0
 	while IFS='|' read -r call fixture sql c1 c2 c3 c4 c5 c6 c7; do
@@ -164,8 +188,8 @@ EOF
 				key=$n
 			fi
 			eval "m=\$m_$key o1=\$o1_$key"
-			acct=$alice owner=roles_alice spare=$spare_alice
-			[ "$col" = trader_other ] && acct=$bob owner=roles_bob spare=$spare_bob
+			acct=$alice owner=roles_alice spare=$spare_alice dp=$dp_alice
+			[ "$col" = trader_other ] && acct=$bob owner=roles_bob spare=$spare_bob dp=$dp_bob
 			# the cells of a row run at once, each on its own market
 			matrix_cell >"$ROLES_TMP/cell.$col" 2>&1 &
 		done
@@ -209,7 +233,8 @@ matrix_cell() {
 	unset PGPASSWORD
 	res=$(PGHOST=localhost PGUSER=$role PGPASSFILE=$PGPASSFILE_ROLES \
 		"$PSQL" -X -q -v ON_ERROR_STOP=1 -d "$DB" -At -F ' ' -v VERBOSITY=verbose \
-		-v m="$m" -v o1="$o1" -v acct="$acct" -v spare="$spare" -v owner="$owner" 2>&1 <<EOF
+		-v m="$m" -v o1="$o1" -v acct="$acct" -v spare="$spare" -v owner="$owner" \
+		-v d="$dist" -v dp="$dp" -v liquidity="$liquidity" 2>&1 <<EOF
 $q
 EOF
 )

@@ -108,6 +108,10 @@ fi
 
 # B. the lifecycle
 . "$HERE/lifecycle.sh"
+DB=market_roles_distribution
+dropdb --if-exists $DB >/dev/null 2>&1
+createdb $DB && psql -X -q -d $DB -c 'CREATE EXTENSION market' || exit 1
+. "$HERE/distribution.sh"
 
 # B2. a parimutuel pool's lifecycle
 DB=market_roles_pools
