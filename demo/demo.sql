@@ -245,19 +245,6 @@ SELECT label, kind, balance FROM market.account_balances
  WHERE kind IN ('house', 'creator_fees') OR label = 'weather desk' ORDER BY kind, label;
 
 \echo
-\echo '== 13. Everything adds up: traders and the house hold exactly what was deposited, and no invariant is broken =='
-SELECT sum(balance) FILTER (WHERE kind = 'user') AS traders_hold,
-	   sum(balance) FILTER (WHERE kind = 'house') AS house_holds, -market.balance(1) AS deposited
-  FROM market.account_balances;
-SELECT count(*) AS invariant_violations FROM market.check_invariants();
-DO $$
-BEGIN
-	IF EXISTS (SELECT FROM market.check_invariants()) THEN
-		RAISE EXCEPTION 'check_invariants() found violations';
-	END IF;
-END $$;
-
-\echo
 \echo '== 13. A distribution market: trade the whole distribution of a number =='
 \echo '-- The operator opens a liquidity account owned by the admin and funds it with 100;'
 \echo '-- the admin backs a market on March rainfall (mm) with it: mean 50, stddev 10,'
@@ -330,5 +317,82 @@ BEGIN
 		RAISE EXCEPTION 'check_invariants() found violations';
 	END IF;
 END $$;
+\echo
+\echo '== 14. A parimutuel pool: cash committed to outcomes, the winners share the pool =='
+\echo '-- The admin opens a pool on the cup final, reported by the weather desk (which also'
+\echo '-- created it): 2% of the pool to the house and 1% to the creator.'
+\connect - exchange_admin
+LISTEN market_events;
+SELECT market.create_market('Who wins the cup final?', ARRAY['Ajax', 'Benfica', 'Celtic'],
+		kind => 'parimutuel', oracle => :desk, fee_bps => 200,
+		creator => :desk, creator_fee_bps => 100) AS cup \gset
+\echo '-- alice commits 20 to Ajax, bob 30 to Benfica, and carol 10 against Celtic'
+\echo '-- (a "no" commitment wins if its outcome loses).'
+\connect - alice
+LISTEN market_events;
+SELECT market.place_commitment(:alice, market.outcome_id(:cup, 1), 20) \g /dev/null
+\connect - bob
+LISTEN market_events;
+SELECT market.place_commitment(:bob, market.outcome_id(:cup, 2), 30) \g /dev/null
+\connect - carol
+LISTEN market_events;
+SELECT market.place_commitment(:carol, market.outcome_id(:cup, 3), 10, 'no') \g /dev/null
+\set ON_ERROR_STOP 0
+\echo '-- Mistake (22023): carol commits with a position that is neither yes nor no.'
+SELECT market.place_commitment(:carol, market.outcome_id(:cup, 1), 5, 'maybe');
+\set ON_ERROR_STOP 1
+\echo '-- The pool per outcome: W is what wins if it wins; 1.00 on a winning side is paid'
+\echo '-- (pool - fees) / W = (60 - 1.80) / W.'
+SELECT outcome_label, yes, no, winning, payout_per_unit, implied_probability
+  FROM market.pool_outcomes WHERE market = :cup ORDER BY outcome_number;
+\echo
+\echo '-- The weather desk reports Benfica; the admin confirms; the operator pays the distribution.'
+\connect - oracle
+LISTEN market_events;
+SELECT market.resolve(:cup, market.outcome_id(:cup, 2)) \g /dev/null
+\connect - exchange_admin
+LISTEN market_events;
+SELECT market.finalize(:cup) \g /dev/null
+\connect - backend
+LISTEN market_events;
+SELECT count(*) AS paid FROM market.settle(:cup);
+SELECT a.label, r.outcome_number, r.position, r.result, r.amount, r.share, r.payout, r.profit
+  FROM market.distribution_results r JOIN market.accounts a ON a.id = r.account
+ WHERE r.market = :cup AND r.status = 'completed' ORDER BY a.label;
+\echo
+\echo '-- The final is replayed: the admin rolls the distribution back. Every payout and fee is'
+\echo '-- reversed, the pool is closed again, and the oracle reports anew: Ajax.'
+\connect - exchange_admin
+LISTEN market_events;
+SELECT market.rollback_distribution(d.id, 'the final was replayed') FROM market.distributions d
+ WHERE d.market = :cup AND d.status = 'completed' \g /dev/null
+\connect - oracle
+LISTEN market_events;
+SELECT market.resolve(:cup, market.outcome_id(:cup, 1)) \g /dev/null
+\connect - exchange_admin
+LISTEN market_events;
+SELECT market.finalize(:cup) \g /dev/null
+\connect - backend
+LISTEN market_events;
+SELECT count(*) AS paid FROM market.settle(:cup);
+SELECT d.status, a.label, d.committed, d.payout, d.profit, d.loss
+  FROM market.distribution_accounts d JOIN market.accounts a ON a.id = d.account
+ WHERE d.market = :cup ORDER BY d.distribution, a.label;
+SELECT total_committed, active_accounts, distribution_status, payouts, paid, house_fee, creator_fee
+  FROM market.pool_dashboard WHERE market = :cup;
+
+\echo
+\echo '== 15. Everything adds up: traders and the house hold exactly what was deposited, and no invariant is broken =='
+SELECT sum(balance) FILTER (WHERE kind = 'user') AS traders_hold,
+	   sum(balance) FILTER (WHERE kind = 'house') AS house_holds, -market.balance(1) AS deposited
+  FROM market.account_balances;
+SELECT count(*) AS invariant_violations FROM market.check_invariants();
+DO $$
+BEGIN
+	IF EXISTS (SELECT FROM market.check_invariants()) THEN
+		RAISE EXCEPTION 'check_invariants() found violations';
+	END IF;
+END $$;
+
 \echo
 \echo '== The end =='
