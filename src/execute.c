@@ -59,6 +59,7 @@
 
 #include "escrow.h"
 #include "market.h"
+#include "pools.h"
 #include "match.h"
 #include "positions.h"
 #include "spi_plans.h"
@@ -1058,7 +1059,8 @@ market_closing_auction(const MarketRow *m, TimestampTz asof, bool nowait,
 
 /*
  * market.execute(market bigint) -> SETOF market.executions
- *	  Runs the auction.  Admins and operators.  A market past its close_at
+ *	  Runs the auction.  Admins and operators.  A parimutuel pool, which
+ *	  has no book, is refused with 42809.  A market past its close_at
  *	  is closed instead: its closing auction runs on the book as of
  *	  close_at, and its executions are returned (a NOTICE says so).  A
  *	  market that has left trading (closed, resolved, finalized, cancelled)
@@ -1083,6 +1085,7 @@ market_execute(PG_FUNCTION_ARGS)
 	bound = market_bound_waits();
 	market_lock(market, MARKET_LOCK_FREEZE);
 	m = market_fetch(market);
+	market_pool_refuse_orders(&m);	/* a pool has no book (42809) */
 	if (market_close_pending(&m))
 	{
 		bool		auctioned = m.closing_auction && !m.auto_execute;
