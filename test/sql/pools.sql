@@ -448,6 +448,13 @@ UPDATE market.commitments SET amount = amount + 1 WHERE market = :m6;
 SET LOCAL ROLE pools_carol;
 SELECT market.place_commitment(:carol, market.outcome_id(:m6, 1), 1) > 0 AS placed;
 COMMIT;
+-- a report shares out the whole collateral: commitments that no longer
+-- add up to it are refused at once (MK004), before anything is written
+BEGIN;
+UPDATE market.commitments SET amount = amount + 1 WHERE market = :m6;
+SET LOCAL ROLE pools_admin;
+SELECT market.resolve(:m6, market.outcome_id(:m6, 1));
+ROLLBACK;
 \set VERBOSITY default
 SELECT count(*) AS commitments FROM market.commitments WHERE market = :m6;
 DROP VIEW cash;
