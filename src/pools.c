@@ -38,7 +38,9 @@
  * Locks: every call takes the market's lock first (trade lock for
  * place_commitment, freeze lock for the rest, so they exclude each
  * other), then account rows: place_commitment the trader's row, then the
- * collateral's; finalize and rollback every row of the transfer in id
+ * collateral's; a report or cancellation the collateral's (its
+ * distribution must share out exactly that balance; under REPEATABLE
+ * READ a commitment newer than the snapshot fails it with 40001); finalize and rollback every row of the transfer in id
  * order in one statement (house keeps no running balance and is not
  * locked); settle the batch's rows in id order, then the collateral's.
  * The transfer id is drawn after the locks (see ledger.c).  The
