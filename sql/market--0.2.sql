@@ -762,6 +762,7 @@ COMMENT ON VIEW market.book_prices IS
 -- it holds), what that is worth at last trade prices (at cost where an
 -- outcome has not traded yet), and the total.  Values are summed exact
 -- and rounded once, so cash traded at cost still adds up to what came in.
+-- (The pools section replaces it to count open commitments too.)
 CREATE VIEW market.account_summary WITH (security_invoker = true) AS
 SELECT b.id AS account, b.label, b.balance, b.locked, b.available,
 	   COALESCE(p.invested, 0) * 0.000001 AS invested,
@@ -842,6 +843,7 @@ COMMENT ON COLUMN market.order_history.closed_at IS 'when the order was filled o
 
 -- What each holder of a finalized or cancelled market is owed, in cash
 -- units, with the account's label and the market's description.
+-- (The pools section replaces it to append distribution and rolled_back.)
 CREATE VIEW market.account_settlements WITH (security_invoker = true) AS
 SELECT s.market, m.number AS market_number, m.description AS market_description,
 	   s.account, a.label AS account_label, s.kind,
@@ -1304,7 +1306,8 @@ SELECT dc.distribution, d.market, m.number AS market_number, d.status, dc.accoun
   FROM market.distribution_commitments dc
   JOIN market.distributions d ON d.id = dc.distribution
   JOIN market.markets m ON m.id = d.market
-  LEFT JOIN market.settlements s ON s.distribution = dc.distribution AND s.account = dc.account
+  LEFT JOIN market.settlements s ON s.market = d.market AND s.distribution = dc.distribution
+								 AND s.account = dc.account
  GROUP BY dc.distribution, d.market, m.number, d.status, dc.account, s.paid_at, s.transfer;
 COMMENT ON VIEW market.distribution_accounts IS
 	'each account''s part of each pool distribution: committed, payout, profit, loss and when it was paid, in cash units';
@@ -1391,9 +1394,9 @@ SELECT d.id AS distribution, d.market, d.status,
 	   (SELECT coalesce(sum(payout), 0) FROM market.distribution_commitments WHERE distribution = d.id)
 		 * 0.000001 AS payouts,
 	   (SELECT coalesce(sum(s.amount), 0) FROM market.settlements s
-		 WHERE s.distribution = d.id AND s.paid_at IS NOT NULL) * 0.000001 AS paid,
+		 WHERE s.market = d.market AND s.distribution = d.id AND s.paid_at IS NOT NULL) * 0.000001 AS paid,
 	   (SELECT count(DISTINCT s.transfer) FROM market.settlements s
-		 WHERE s.distribution = d.id AND s.paid_at IS NOT NULL) AS payout_transfers,
+		 WHERE s.market = d.market AND s.distribution = d.id AND s.paid_at IS NOT NULL) AS payout_transfers,
 	   d.fee_transfer, d.rollback_transfer
   FROM market.distributions d;
 COMMENT ON VIEW market.distribution_audit IS
@@ -1425,7 +1428,7 @@ SELECT m.id AS market, m.number AS market_number, m.description, m.state,
 	   d.id AS distribution, d.status AS distribution_status,
 	   coalesce(d.payouts, 0) * 0.000001 AS payouts,
 	   (SELECT coalesce(sum(s.amount), 0) FROM market.settlements s
-		 WHERE s.distribution = d.id AND s.paid_at IS NOT NULL) * 0.000001 AS paid,
+		 WHERE s.market = m.id AND s.distribution = d.id AND s.paid_at IS NOT NULL) * 0.000001 AS paid,
 	   coalesce(d.house_fee, 0) * 0.000001 AS house_fee,
 	   coalesce(d.creator_fee, 0) * 0.000001 AS creator_fee
   FROM market.markets m
@@ -1470,6 +1473,51 @@ CREATE POLICY distribution_commitments_staff ON market.distribution_commitments 
 	TO market_admin, market_operator USING (true);
 CREATE POLICY distribution_commitments_owner ON market.distribution_commitments FOR SELECT
 	TO market_trader USING (account IN (SELECT id FROM market.accounts));
+
+-- Pools in the account read models.  account_summary counts a pool's
+-- open commitments (those of the account not yet paid by a completed
+-- distribution) in invested and, at cost, in market value and total;
+-- account_settlements tells a rolled-back distribution's rows apart.
+CREATE OR REPLACE VIEW market.account_summary WITH (security_invoker = true) AS
+SELECT b.id AS account, b.label, b.balance, b.locked, b.available,
+	   COALESCE(p.invested, 0) * 0.000001 AS invested,
+	   COALESCE(round(p.value), 0) * 0.000001 AS market_value,
+	   b.balance + COALESCE(round(p.value), 0) * 0.000001 AS total,
+	   (COALESCE(round(p.value), 0) - COALESCE(p.invested, 0)) * 0.000001 AS unrealized_pnl
+  FROM market.account_balances b
+  LEFT JOIN (SELECT x.account, sum(x.invested) AS invested, sum(x.value) AS value
+			   FROM (SELECT h.account, h.cost::numeric AS invested,
+							COALESCE(h.quantity::numeric(60, 20) * k.num / k.den, h.cost) AS value
+					   FROM market.holdings h
+					   LEFT JOIN market_internal.marks k ON k.outcome = h.outcome
+					  WHERE h.quantity > 0
+					 UNION ALL
+					 SELECT c.account, c.amount, c.amount
+					   FROM market.commitments c
+					  WHERE NOT EXISTS (SELECT 1 FROM market.settlements s
+										  JOIN market.distributions d ON d.id = s.distribution
+										 WHERE s.market = c.market AND s.account = c.account
+										   AND s.paid_at IS NOT NULL AND d.status = 'completed')) x
+			  GROUP BY x.account) p ON p.account = b.id
+ WHERE b.kind = 'user';
+COMMENT ON VIEW market.account_summary IS
+	'each trader account: balance, locked, available, invested, market value, total and unrealized P&L, in cash units';
+COMMENT ON COLUMN market.account_summary.invested IS 'the cost basis of all contracts held, plus the open pool commitments (not yet paid by a completed distribution), in cash units';
+COMMENT ON COLUMN market.account_summary.market_value IS 'the contracts held at last trade prices (at cost where an outcome has not traded), plus the open pool commitments at cost, in cash units';
+
+CREATE OR REPLACE VIEW market.account_settlements WITH (security_invoker = true) AS
+SELECT s.market, m.number AS market_number, m.description AS market_description,
+	   s.account, a.label AS account_label, s.kind,
+	   s.amount * 0.000001 AS amount, s.cost * 0.000001 AS cost,
+	   (s.amount - s.cost) * 0.000001 AS pnl,
+	   s.paid_at, s.transfer,
+	   s.distribution, COALESCE(d.status = 'rolled_back', false) AS rolled_back
+  FROM market.settlements s
+  JOIN market.accounts a ON a.id = s.account
+  JOIN market.markets m ON m.id = s.market
+  LEFT JOIN market.distributions d ON d.id = s.distribution;
+COMMENT ON COLUMN market.account_settlements.distribution IS 'the pool distribution it pays (NULL for an order-book market)';
+COMMENT ON COLUMN market.account_settlements.rolled_back IS 'true if its distribution was rolled back: what it paid was taken back, and a later distribution pays again';
 
 ------------------------------------------------------------------------------
 -- Distribution markets (SPEC section 10a, seed 000): a market over a
@@ -2139,8 +2187,8 @@ COMMENT ON COLUMN market.account_summary.label IS 'the account''s label';
 COMMENT ON COLUMN market.account_summary.balance IS 'all the account''s cash, in cash units';
 COMMENT ON COLUMN market.account_summary.locked IS 'escrow of the account''s open orders, in cash units';
 COMMENT ON COLUMN market.account_summary.available IS 'balance - locked, in cash units';
-COMMENT ON COLUMN market.account_summary.invested IS 'the cost basis of all contracts held, in cash units';
-COMMENT ON COLUMN market.account_summary.market_value IS 'the contracts held at last trade prices (at cost where an outcome has not traded), in cash units';
+COMMENT ON COLUMN market.account_summary.invested IS 'the cost basis of all contracts held, plus the open pool commitments (not yet paid by a completed distribution), in cash units';
+COMMENT ON COLUMN market.account_summary.market_value IS 'the contracts held at last trade prices (at cost where an outcome has not traded), plus the open pool commitments at cost, in cash units';
 COMMENT ON COLUMN market.account_summary.total IS 'balance + market value, in cash units';
 COMMENT ON COLUMN market.account_summary.unrealized_pnl IS 'market value - invested, in cash units';
 

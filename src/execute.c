@@ -59,6 +59,7 @@
 
 #include "escrow.h"
 #include "market.h"
+#include "pools.h"
 #include "match.h"
 #include "positions.h"
 #include "spi_plans.h"
@@ -207,7 +208,7 @@ static MarketStatement insert_journal = {
 };
 
 static MarketStatement active_markets = {
-	"SELECT id, number FROM market.markets WHERE state IN ('active', 'paused') AND kind = 'orderbook'"
+	"SELECT id, number FROM market.markets WHERE state IN ('active', 'paused')"
 	" ORDER BY number",
 	0, {}
 };
@@ -1058,7 +1059,8 @@ market_closing_auction(const MarketRow *m, TimestampTz asof, bool nowait,
 
 /*
  * market.execute(market bigint) -> SETOF market.executions
- *	  Runs the auction.  Admins and operators.  A market past its close_at
+ *	  Runs the auction.  Admins and operators.  A parimutuel pool, which
+ *	  has no book, is refused with 42809.  A market past its close_at
  *	  is closed instead: its closing auction runs on the book as of
  *	  close_at, and its executions are returned (a NOTICE says so).  A
  *	  market that has left trading (closed, resolved, finalized, cancelled)
@@ -1083,6 +1085,7 @@ market_execute(PG_FUNCTION_ARGS)
 	bound = market_bound_waits();
 	market_lock(market, MARKET_LOCK_FREEZE);
 	m = market_fetch(market);
+	market_pool_refuse_orders(&m);	/* a pool has no book (42809) */
 	if (market_close_pending(&m))
 	{
 		bool		auctioned = m.closing_auction && !m.auto_execute;
@@ -1175,7 +1178,7 @@ execute_one(int64 market, int64 *made, ErrorData **error)
 		{
 			if (market_close_pending(&m))
 				*made = market_close(&m, true, true, NULL, NULL);
-			else if (strcmp(m.state, "active") == 0)
+			else if (strcmp(m.state, "active") == 0 && strcmp(m.kind, "orderbook") == 0)
 				*made = auction(&m, GetCurrentTimestamp(), false, NULL, NULL, true);
 			fire_checks();
 		}

@@ -38,7 +38,9 @@
  * Locks: every call takes the market's lock first (trade lock for
  * place_commitment, freeze lock for the rest, so they exclude each
  * other), then account rows: place_commitment the trader's row, then the
- * collateral's; finalize and rollback every row of the transfer in id
+ * collateral's; a report or cancellation the collateral's (its
+ * distribution must share out exactly that balance; under REPEATABLE
+ * READ a commitment newer than the snapshot fails it with 40001); finalize and rollback every row of the transfer in id
  * order in one statement (house keeps no running balance and is not
  * locked); settle the batch's rows in id order, then the collateral's.
  * The transfer id is drawn after the locks (see ledger.c).  The
@@ -233,22 +235,26 @@ static MarketStatement lock_distribution = {
 	1, {INT8OID}
 };
 
-/* What a rollback takes back from each account (house included), netted. */
+/*
+ * What a rollback takes back from each account (house, $3, included),
+ * netted.  $2 is the distribution's market: with it, settlements_key
+ * finds the rows (no index starts with distribution).
+ */
 static MarketStatement reversal = {
 	"SELECT account, -pg_catalog.sum(amount)::pg_catalog.int8 FROM ("
 	"  SELECT account, amount FROM market.settlements"
-	"   WHERE distribution = $1 AND paid_at IS NOT NULL AND amount > 0"
+	"   WHERE market = $2 AND distribution = $1 AND paid_at IS NOT NULL AND amount > 0"
 	"  UNION ALL SELECT creator, creator_fee FROM market.distributions"
 	"   WHERE id = $1 AND creator_fee > 0 AND fee_transfer IS NOT NULL"
-	"  UNION ALL SELECT 2, house_fee FROM market.distributions"
+	"  UNION ALL SELECT $3, house_fee FROM market.distributions"
 	"   WHERE id = $1 AND house_fee > 0 AND fee_transfer IS NOT NULL) r"
 	" GROUP BY account ORDER BY account",
-	1, {INT8OID}
+	3, {INT8OID, INT8OID, INT8OID}
 };
 
 static MarketStatement drop_unpaid = {
-	"DELETE FROM market.settlements WHERE distribution = $1 AND paid_at IS NULL",
-	1, {INT8OID}
+	"DELETE FROM market.settlements WHERE market = $2 AND distribution = $1 AND paid_at IS NULL",
+	2, {INT8OID, INT8OID}
 };
 
 static MarketStatement mark_rolled_back = {
@@ -271,7 +277,8 @@ static MarketStatement pool_balance = {
 	"         WHERE market = m.id)::pg_catalog.int8,"
 	"       (SELECT COALESCE(pg_catalog.sum(d.house_fee + d.creator_fee"
 	"               + COALESCE((SELECT pg_catalog.sum(s.amount) FROM market.settlements s"
-	"                            WHERE s.distribution = d.id AND s.paid_at IS NOT NULL), 0)), 0)"
+	"                            WHERE s.market = m.id AND s.distribution = d.id"
+	"                              AND s.paid_at IS NOT NULL), 0)), 0)"
 	"          FROM market.distributions d WHERE d.market = m.id AND d.status = 'completed')"
 	"         ::pg_catalog.int8"
 	"  FROM market.markets m JOIN market.accounts c ON c.id = m.collateral WHERE m.id = $1",
@@ -630,7 +637,18 @@ distribute(const MarketRow *m, int32 winner_number, const char *status)
 	int64		house_fee = 0;
 	int64		creator_fee = 0;
 	int64		id;
+	int64		collateral;
 	StringInfoData payload;
+
+	/*
+	 * The collateral first: every commitment moved cash into it, so under
+	 * REPEATABLE READ a commitment committed after this transaction's
+	 * snapshot makes the lock fail with 40001 (as check_fixed does for
+	 * an order book), and the pool read below must be its balance.
+	 */
+	values[0] = Int64GetDatum(m->collateral);
+	market_exec_locking(&lock_collateral, values, NULL, SPI_OK_SELECT, m->number);
+	collateral = market_get_int64(0, 1, &isnull);
 
 	values[0] = Int64GetDatum(m->id);
 	market_exec(&market_terms, values, NULL, SPI_OK_SELECT);
@@ -660,6 +678,13 @@ distribute(const MarketRow *m, int32 winner_number, const char *status)
 	pool = market_get_int64(0, 1, &isnull);
 	count = DatumGetInt32(market_get_datum(0, 2, &isnull));
 	winning = market_get_int64(0, 3, &isnull);
+	if (pool != collateral)
+		ereport(ERROR,
+				(errcode(ERRCODE_MARKET_INVARIANT_VIOLATED),
+				 errmsg("pool %d holds %s but its commitments add up to %s", m->number,
+						market_micros_to_cstring(collateral), market_micros_to_cstring(pool)),
+				 errdetail("A distribution must share out the whole collateral of its pool."),
+				 errhint("Nothing was changed.")));
 
 	/* nobody won, or a cancellation: everyone back in full, no fee */
 	refund = winner == 0 || winning == 0;
@@ -710,6 +735,21 @@ distribute(const MarketRow *m, int32 winner_number, const char *status)
 					 market_micros_to_cstring(house_fee), market_micros_to_cstring(creator_fee));
 	market_event("distribution_written", m->id, 0, payload.data);
 	return id;
+}
+
+/*
+ * The market's state says a distribution exists that this transaction's
+ * snapshot does not show: it was written by a transaction that committed
+ * after the snapshot was taken (REPEATABLE READ or SERIALIZABLE).
+ */
+static void
+stale_snapshot(const MarketRow *m, const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+			 errmsg("could not serialize access to pool %d due to a concurrent change", m->number),
+			 errdetail("The transaction's snapshot predates %s, which committed while this call waited for the market.", what),
+			 errhint("Retry the transaction.")));
 }
 
 /* A report on pool m: its distribution, pending. */
@@ -782,8 +822,13 @@ market_pool_finalize(const MarketRow *m)
 	int64		creator;
 	int64		creator_fee;
 
+	/*
+	 * The market row is read with the latest snapshot, the distributions
+	 * with the transaction's: under REPEATABLE READ, a report committed
+	 * while this call waited for the freeze lock is not visible.
+	 */
 	if (market_exec(&complete_pending, values, NULL, SPI_OK_UPDATE_RETURNING) != 1)
-		elog(ERROR, "market %d has no pending distribution to finalize", m->number);
+		stale_snapshot(m, "its report");
 	id = market_get_int64(0, 1, &isnull);
 	house_fee = market_get_int64(0, 2, &isnull);
 	creator = market_get_int64(0, 3, &isnull);
@@ -840,7 +885,7 @@ market_pool_settle(const MarketRow *m, int64 account, bool everyone, int64 limit
 
 	values[0] = Int64GetDatum(m->id);
 	if (market_exec(&completed_of_market, values, NULL, SPI_OK_SELECT) != 1)
-		elog(ERROR, "market %d has no completed distribution", m->number);
+		stale_snapshot(m, "its finalization");	/* as in market_pool_finalize */
 	distribution = market_get_int64(0, 1, &isnull);
 	kind = strcmp(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2), "cancellation") == 0
 		? "refund" : "distribution";
@@ -1005,6 +1050,8 @@ market_rollback_distribution(PG_FUNCTION_ARGS)
 				 errdetail("The refunds of a cancelled market are final.")));
 
 	values[0] = Int64GetDatum(id);
+	values[1] = Int64GetDatum(market);
+	values[2] = Int64GetDatum(MARKET_ACCOUNT_HOUSE);
 	n = market_exec(&reversal, values, NULL, SPI_OK_SELECT);
 	accounts = palloc(sizeof(int64) * (n + 1));
 	deltas = palloc(sizeof(int64) * (n + 1));
@@ -1020,6 +1067,7 @@ market_rollback_distribution(PG_FUNCTION_ARGS)
 							 psprintf("the distribution of market %d", m.number));
 
 	values[0] = Int64GetDatum(id);
+	values[1] = Int64GetDatum(market);
 	market_exec(&drop_unpaid, values, NULL, SPI_OK_DELETE);
 	{
 		char		nulls[4] = {' ', ' ', ' ', ' '};

@@ -227,6 +227,13 @@ SELECT d.id = :d1 AS first, d.status, s.account IS NOT NULL AS row, count(*)
   FROM market.distributions d LEFT JOIN market.settlements s ON s.distribution = d.id
  WHERE d.market = :m GROUP BY 1, 2, 3 ORDER BY 1, 2;
 
+-- dave's settlements in the pool, as he sees them: the rolled-back
+-- distribution's payout stays paid in the record, marked rolled back
+SET ROLE pools_dave;
+SELECT kind, amount, paid_at IS NOT NULL AS paid, distribution = :d1 AS first, rolled_back
+  FROM market.account_settlements WHERE market = :m ORDER BY distribution;
+RESET ROLE;
+
 -- dave withdraws his winnings: a rollback now would take back cash he no
 -- longer has, so it is refused (MK001, naming him) and changes nothing
 SET ROLE pools_operator;
@@ -348,6 +355,67 @@ SELECT market.place_commitment(:alice, market.outcome_id(:m5, 1), 1);
 SELECT market.place_order(:alice, market.outcome_id(:m5, 1), 'buy', 10, 0.5) > 0 AS placed;
 RESET ROLE;
 
+-- A commitment is part of the account's worth until its distribution
+-- pays it: committing 10 leaves total unchanged and invested up 10.
+SET ROLE pools_admin;
+SELECT market.create_market('worth', ARRAY['YES', 'NO'], kind => 'parimutuel',
+		oracle => :oracle) AS m8 \gset
+RESET ROLE;
+SET ROLE pools_bob;
+SELECT balance, invested, market_value, total FROM market.account_summary WHERE account = :bob;
+SELECT market.place_commitment(:bob, market.outcome_id(:m8, 1), 10) > 0 AS placed;
+SELECT balance, invested, market_value, total FROM market.account_summary WHERE account = :bob;
+RESET ROLE;
+-- reported and final, not yet paid: still counted; once paid, not
+SET ROLE pools_oracle;
+SELECT market.resolve(:m8, market.outcome_id(:m8, 1));
+RESET ROLE;
+SET ROLE pools_admin;
+SELECT market.finalize(:m8);
+RESET ROLE;
+SET ROLE pools_bob;
+SELECT balance, invested, market_value, total FROM market.account_summary WHERE account = :bob;
+SELECT s.payout FROM market.settle(:m8, :bob) s;
+SELECT balance, invested, market_value, total FROM market.account_summary WHERE account = :bob;
+RESET ROLE;
+
+-- A pool has no book: execute refuses it like the order functions
+-- (42809); execute_all runs no auction in it.
+\set VERBOSITY sqlstate
+SET ROLE pools_operator;
+SELECT * FROM market.execute(:m8);
+RESET ROLE;
+\set VERBOSITY default
+
+-- close_at passing closes a pool lazily: commitments are refused from
+-- then on (55000), execute still refuses it (42809), and execute_all,
+-- which touches every market (SPEC section 5), writes the close down
+-- (without an auction) before the report.
+SET ROLE pools_admin;
+SELECT market.create_market('timed', ARRAY['YES', 'NO'], kind => 'parimutuel', oracle => :oracle,
+		close_at => clock_timestamp() + interval '1 s') AS m9 \gset
+RESET ROLE;
+SET ROLE pools_carol;
+SELECT market.place_commitment(:carol, market.outcome_id(:m9, 1), 3) > 0 AS placed;
+RESET ROLE;
+SELECT pg_sleep(1.2);
+\set VERBOSITY sqlstate
+SET ROLE pools_carol;
+SELECT market.place_commitment(:carol, market.outcome_id(:m9, 1), 3);
+RESET ROLE;
+SET ROLE pools_operator;
+SELECT * FROM market.execute(:m9);
+SELECT market.execute_all() >= 0 AS ran;
+RESET ROLE;
+\set VERBOSITY default
+SELECT state FROM market.markets WHERE id = :m9;
+SET ROLE pools_oracle;
+SELECT market.resolve(:m9, market.outcome_id(:m9, 1));
+RESET ROLE;
+SELECT e.name, e.payload->>'from' AS "from", e.payload->>'to' AS "to"
+  FROM market.events e WHERE e.market = :m9 AND e.name LIKE 'market\_%' ORDER BY e.id;
+SELECT status, pool * 0.000001 AS pool, commitments FROM market.distributions WHERE market = :m9;
+
 -- every invariant holds
 SELECT * FROM market.check_invariants();
 
@@ -381,6 +449,13 @@ UPDATE market.commitments SET amount = amount + 1 WHERE market = :m6;
 SET LOCAL ROLE pools_carol;
 SELECT market.place_commitment(:carol, market.outcome_id(:m6, 1), 1) > 0 AS placed;
 COMMIT;
+-- a report shares out the whole collateral: commitments that no longer
+-- add up to it are refused at once (MK004), before anything is written
+BEGIN;
+UPDATE market.commitments SET amount = amount + 1 WHERE market = :m6;
+SET LOCAL ROLE pools_admin;
+SELECT market.resolve(:m6, market.outcome_id(:m6, 1));
+ROLLBACK;
 \set VERBOSITY default
 SELECT count(*) AS commitments FROM market.commitments WHERE market = :m6;
 DROP VIEW cash;
