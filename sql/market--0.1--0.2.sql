@@ -738,7 +738,7 @@ COMMENT ON COLUMN market.idempotency.created_at IS 'when the key was first used'
 COMMENT ON COLUMN market.markets.id IS 'the market''s id (a snowflake); market_id(number) looks it up';
 COMMENT ON COLUMN market.markets.number IS 'the market''s number: 1, 2, ... without gaps';
 COMMENT ON COLUMN market.markets.description IS 'the question the market asks';
-COMMENT ON COLUMN market.markets.kind IS 'orderbook (parimutuel is not available in this version)';
+COMMENT ON COLUMN market.markets.kind IS 'orderbook (an order book), parimutuel (a pool) or distribution (a distribution market)';
 COMMENT ON COLUMN market.markets.state IS 'active, paused, closed, resolved, finalized or cancelled, as last written (see market_overview for close_at)';
 COMMENT ON COLUMN market.markets.tick IS 'the price step, in micro-units: 100000, 10000, 1000 or 100';
 COMMENT ON COLUMN market.markets.close_at IS 'trading stops at this instant (NULL: never by the clock)';
@@ -851,7 +851,7 @@ COMMENT ON COLUMN market.account_journal.created_at IS 'when the transfer was wr
 COMMENT ON COLUMN market.market_overview.id IS 'the market''s id (a snowflake)';
 COMMENT ON COLUMN market.market_overview.number IS 'the market''s number';
 COMMENT ON COLUMN market.market_overview.description IS 'the question the market asks';
-COMMENT ON COLUMN market.market_overview.kind IS 'orderbook';
+COMMENT ON COLUMN market.market_overview.kind IS 'orderbook, parimutuel or distribution';
 COMMENT ON COLUMN market.market_overview.state IS 'the effective state: closed once close_at has passed, else as stored';
 COMMENT ON COLUMN market.market_overview.tick_size IS 'the price step, in cash units';
 COMMENT ON COLUMN market.market_overview.close_at IS 'trading stops at this instant (NULL: never by the clock)';

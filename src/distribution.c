@@ -404,8 +404,13 @@ report_check(DistCheck c, DistParams p, int64 min_stddev)
 							   market_micros_to_cstring(DIST_MAX_BACKING))));
 			break;
 		case DIST_PEAK_ABOVE_BACKING:
-			elog(ERROR, "the peak at stddev %s exceeds the backing",
-				 market_micros_to_cstring(p.stddev));
+			/* k is set so that the peak at min_stddev fits: a broken k */
+			ereport(ERROR,
+					(errcode(ERRCODE_MARKET_INVARIANT_VIOLATED),
+					 errmsg("the peak at stddev %s exceeds the backing",
+							market_micros_to_cstring(p.stddev)),
+					 errdetail("The market's k makes the density at min_stddev peak above its backing; it was set otherwise when the market opened."),
+					 errhint("Report this: the market's parameters were changed.")));
 			break;
 	}
 }
@@ -807,9 +812,12 @@ market_trade_distribution(PG_FUNCTION_ARGS)
 	market_require_account(account, isnull ? InvalidOid : owner, true, "trade");
 
 	require_distribution(&m);
+	/* the request in micro-units, so that 1 and 1.0 are the same request */
+	g.mean = signed_micros(fcinfo, 2, "mean", DIST_MAX_X);
+	g.stddev = positive_micros(fcinfo, 3, "stddev", DIST_MAX_X);
 	request = psprintf("trade_distribution %d %s %s %s", m.number,
-					   PG_ARGISNULL(2) ? "null" : DatumGetCString(DirectFunctionCall1(numeric_out, PG_GETARG_DATUM(2))),
-					   PG_ARGISNULL(3) ? "null" : DatumGetCString(DirectFunctionCall1(numeric_out, PG_GETARG_DATUM(3))),
+					   market_micros_to_cstring(g.mean),
+					   market_micros_to_cstring(g.stddev),
 					   market_micros_to_cstring(max_collateral));
 	if (key != NULL && market_idempotency_lookup(account, key, request, &position))
 	{
@@ -819,7 +827,7 @@ market_trade_distribution(PG_FUNCTION_ARGS)
 	}
 	market_require_trading(&m);
 	d = dist_read(&m, true);
-	g = target_args(fcinfo, 2, &d);
+	report_check(dist_check_params(d.k, d.backing, d.min_stddev, g), g, d.min_stddev);
 
 	values[0] = Int64GetDatum(market);
 	market_exec(&fee_of, values, NULL, SPI_OK_SELECT);
@@ -931,6 +939,31 @@ market_distribution_curve(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
+/* Refuse a position: missing, or one the caller may not read. */
+static void
+position_not_found(int64 position)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NO_DATA_FOUND),
+			 errmsg("position " INT64_FORMAT " does not exist", position),
+			 errhint("A trader sees only its own positions.")));
+}
+
+/*
+ * May the caller read an account's positions: an admin or operator, or
+ * a trader owning it (the rule of market_require_account, as a test).
+ */
+static bool
+may_read_account(Oid owner)
+{
+	if (market_caller_has(MARKET_ROLE_OPERATOR | MARKET_ROLE_ADMIN))
+		return true;
+	return OidIsValid(owner) &&
+		market_caller_has(MARKET_ROLE_TRADER) &&
+		!market_is_extension_role(owner) &&
+		has_privs_of_role(market_caller(), owner);
+}
+
 /*
  * market.distribution_payoff(position, x) -> numeric
  *	  What the position would be paid at final value x.  Admins and
@@ -947,7 +980,6 @@ market_distribution_payoff(PG_FUNCTION_ARGS)
 				g;
 	int64		k,
 				collateral,
-				account,
 				payout;
 	bool		isnull;
 	Datum		owner;
@@ -957,10 +989,7 @@ market_distribution_payoff(PG_FUNCTION_ARGS)
 	x = signed_micros(fcinfo, 1, "x", DIST_MAX_X);
 	SPI_connect();
 	if (market_exec(&read_position, values, NULL, SPI_OK_SELECT) != 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_NO_DATA_FOUND),
-				 errmsg("position " INT64_FORMAT " does not exist", position)));
-	account = market_get_int64(0, 2, &isnull);
+		position_not_found(position);
 	f.mean = market_get_int64(0, 3, &isnull);
 	f.stddev = market_get_int64(0, 4, &isnull);
 	g.mean = market_get_int64(0, 5, &isnull);
@@ -968,8 +997,13 @@ market_distribution_payoff(PG_FUNCTION_ARGS)
 	collateral = market_get_int64(0, 7, &isnull);
 	k = market_get_int64(0, 8, &isnull);
 	owner = market_get_datum(0, 9, &isnull);
-	market_require_account(account, isnull ? InvalidOid : DatumGetObjectId(owner), false,
-						   "read positions");
+	/*
+	 * A position the caller may not read is refused as if it did not
+	 * exist, as RLS shows it: the public events carry position ids, and
+	 * naming the owner here would tie a trade to an account.
+	 */
+	if (!may_read_account(isnull ? InvalidOid : DatumGetObjectId(owner)))
+		position_not_found(position);
 	payout = dist_payout(k, f, g, collateral, x);
 	SPI_finish();
 	PG_RETURN_NUMERIC(market_micros_to_numeric(payout));
@@ -1063,15 +1097,20 @@ market_distribution_fix_payouts(const MarketRow *m, int64 collateral)
 		g.mean = market_get_int64(i, 5, &isnull);
 		g.stddev = market_get_int64(i, 6, &isnull);
 		owed = dist_payout(d.k, f, g, c, x);
+		/*
+		 * Never more than is left: the rounding margin keeps every payout
+		 * at or under its exact value, so this cap should never bind; if
+		 * it did, the positions paid last (by id) would get less, rather
+		 * than finalization failing.
+		 */
+		if (owed > collateral - total)
+			owed = collateral - total;
 		positions[i] = Int64GetDatum(market_get_int64(i, 1, &isnull));
 		accounts[i] = Int64GetDatum(market_get_int64(i, 2, &isnull));
 		amounts[i] = Int64GetDatum(owed);
 		costs[i] = Int64GetDatum(c);
 		total = market_add_micros(total, owed, "the payouts of a market");
 	}
-	if (total > collateral)
-		elog(ERROR, "distribution market %d owes %s but holds %s", m->number,
-			 market_micros_to_cstring(total), market_micros_to_cstring(collateral));
 	/* the liquidity account: what is left */
 	positions[n] = (Datum) 0;
 	nulls[n] = true;
@@ -1200,8 +1239,12 @@ market_distribution_settle(ReturnSetInfo *rsinfo, const MarketRow *m, const char
 	market_exec(&lock_collateral, values, NULL, SPI_OK_SELECT);
 	collateral = market_get_int64(0, 1, &isnull);
 	if (total > collateral)
-		elog(ERROR, "market %d owes %s but its collateral holds %s", m->number,
-			 market_micros_to_cstring(total), market_micros_to_cstring(collateral));
+		ereport(ERROR,
+				(errcode(ERRCODE_MARKET_INVARIANT_VIOLATED),
+				 errmsg("market %d owes %s but its collateral holds %s", m->number,
+						market_micros_to_cstring(total), market_micros_to_cstring(collateral)),
+				 errdetail("Finalization caps the payouts at the collateral; the settlements or the collateral account were changed since."),
+				 errhint("Run market.check_invariants() and report this.")));
 
 	/* drawn after the account locks: see ledger.c */
 	transfer = market_snowflake_next();

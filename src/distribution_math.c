@@ -28,12 +28,24 @@
  * The search stops 40 stddevs (the wider one) beyond the means: there both
  * densities are below e^-800, 0 in double, and h contributes nothing.
  *
- * Rounding.  h is computed in double; its error is a few ulps of
- * g(x) + f(x) (each is within about 4 ulps, 2.2e-16 relative each).
- * Every cash amount leaves with a margin of 4e-15 (g(x) + f(x)) micro-units taken against the trader before it is
+ * Rounding.  h is computed in double.  Each density is peak exp(-y),
+ * y = d^2 / 2 s^2: the peak is within a few ulps, and y's own rounding
+ * (a few ulps of y) becomes a relative error of about y ulps in exp(-y),
+ * which far from the mean (y ~ 37) is several times the rest.  So every
+ * cash amount leaves with a margin of 4e-15 (g(x) (1 + y_g) +
+ * f(x) (1 + y_f)) micro-units taken against the trader before it is
  * rounded (collateral up, payouts down), so that a payout never exceeds
- * its exact value and the market stays solvent; with the backing at most
- * DIST_MAX_BACKING that margin is under 0.1 micro-units.
+ * its exact value and the market stays solvent.  Since peak exp(-y)
+ * (1 + y) <= peak, with the backing at most DIST_MAX_BACKING the margin
+ * is under 0.1 micro-units.  A trade that moves the market always posts
+ * at least 1 micro-unit: when h at its lowest is within the margin of 0
+ * (catastrophic cancellation in g - f can compute a small true loss as
+ * 0 or above), the collateral is ceil(max(0, -h) + margin).  For the same
+ * reason, a tiny move (a micro-unit of mean at a stddev near 1e9) leaves
+ * r(u) below what double resolves, and its roots may be missed: h is
+ * also evaluated at both means and one stddev either side of each (where
+ * the extremes of a small move lie), which can only raise the
+ * collateral found.
  */
 #include "distribution_math.h"
 
@@ -109,14 +121,35 @@ dist_check_market(int64_t backing, int64_t min_stddev, DistParams start)
 	return dist_check_params(dist_k(backing, min_stddev), backing, min_stddev, start);
 }
 
-/* exp(-d^2 / 2 s^2) for d = x - mean, exact in int64 first */
+/* y = d^2 / 2 s^2 for d = x - mean, exact in int64 first */
 static double
-shape(DistParams p, int64_t x)
+exponent(DistParams p, int64_t x)
 {
 	double		d = (double) (x - p.mean) / (double) DIST_ONE;
 	double		s = sigma_of(p.stddev);
 
-	return exp(-(d * d) / (2.0 * s * s));
+	return (d * d) / (2.0 * s * s);
+}
+
+/* exp(-y) */
+static double
+shape(DistParams p, int64_t x)
+{
+	return exp(-exponent(p, x));
+}
+
+/* the rounding margin of a density peak exp(-y) computed in double */
+static double
+margin_of(double value, double y)
+{
+	return MARGIN * value * (1.0 + y);
+}
+
+double
+dist_position_margin(int64_t k, DistParams f, DistParams g, int64_t x)
+{
+	return margin_of(dist_value(k, g, x), exponent(g, x)) +
+		margin_of(dist_value(k, f, x), exponent(f, x));
 }
 
 double
@@ -170,15 +203,21 @@ offsets(const Pair *q, double u, double *tg, double *tf)
 	}
 }
 
+/* g and f at u, and the rounding margin of g - f there */
 static void
-pair_values(const Pair *q, double u, double *gv, double *fv)
+pair_values(const Pair *q, double u, double *gv, double *fv, double *margin)
 {
 	double		tg,
-				tf;
+				tf,
+				yg,
+				yf;
 
 	offsets(q, u, &tg, &tf);
-	*gv = q->pg * exp(-(tg * tg) / (2.0 * q->sg * q->sg));
-	*fv = q->pf * exp(-(tf * tf) / (2.0 * q->sf * q->sf));
+	yg = (tg * tg) / (2.0 * q->sg * q->sg);
+	yf = (tf * tf) / (2.0 * q->sf * q->sf);
+	*gv = q->pg * exp(-yg);
+	*fv = q->pf * exp(-yf);
+	*margin = margin_of(*gv, yg) + margin_of(*fv, yf);
 }
 
 /* r(u) = ln|g'(u)| - ln|f'(u)|; -inf/+inf at the means */
@@ -455,8 +494,11 @@ dist_quote(int64_t k, DistParams f, DistParams g, DistQuote *out)
 {
 	Pair		q = make_pair(k, f, g);
 	Critical	pts[DIST_MAX_CRITICAL];
+	Critical	probes[DIST_MAX_CRITICAL + 6];
+	int			nprobe;
 	double		lowest = 0.0,
 				lowest_margin = 0.0,
+				lowest_charge = 0.0,
 				highest = 0.0,
 				highest_margin = 0.0;
 	int			low = -1,
@@ -472,42 +514,64 @@ dist_quote(int64_t k, DistParams f, DistParams g, DistQuote *out)
 		return;					/* no trade: g - f is 0 everywhere */
 
 	out->ncritical = critical_points(&q, pts);
+	nprobe = out->ncritical;
 	for (i = 0; i < out->ncritical; i++)
+		probes[i] = pts[i];
+	/* and the means and one stddev either side: see the comment above */
+	probes[nprobe].anchor_f = 0;
+	probes[nprobe++].u = 0.0;
+	probes[nprobe].anchor_f = 0;
+	probes[nprobe++].u = q.sg;
+	probes[nprobe].anchor_f = 0;
+	probes[nprobe++].u = -q.sg;
+	probes[nprobe].anchor_f = 1;
+	probes[nprobe++].u = 0.0;
+	probes[nprobe].anchor_f = 1;
+	probes[nprobe++].u = q.sf;
+	probes[nprobe].anchor_f = 1;
+	probes[nprobe++].u = -q.sf;
+	for (i = 0; i < nprobe; i++)
 	{
 		double		gv,
 					fv,
-					h;
-		int64_t		anchor = pts[i].anchor_f ? f.mean : g.mean;
+					h,
+					margin;
 
-		q.anchor_f = pts[i].anchor_f;
-		pair_values(&q, pts[i].u, &gv, &fv);
+		q.anchor_f = probes[i].anchor_f;
+		pair_values(&q, probes[i].u, &gv, &fv, &margin);
 		h = gv - fv;
-		if (h < lowest)
+		/* the loss to cover here: h less its margin, if below 0 */
+		if (h - margin < lowest_charge)
 		{
+			lowest_charge = h - margin;
 			lowest = h;
-			lowest_margin = MARGIN * (gv + fv);
+			lowest_margin = margin;
 			low = i;
 		}
 		if (h > highest)
 		{
 			highest = h;
-			highest_margin = MARGIN * (gv + fv);
+			highest_margin = margin;
 			high = i;
 		}
+	}
+	for (i = 0; i < out->ncritical; i++)
+	{
+		int64_t		anchor = pts[i].anchor_f ? f.mean : g.mean;
+
 		out->anchor[i] = anchor;
 		out->offset[i] = pts[i].u;
 		out->critical[i] = (double) anchor / (double) DIST_ONE + pts[i].u;
 	}
-	if (lowest < 0)
-		out->collateral = (int64_t) ceil(-lowest + lowest_margin);
-	out->max_payout = out->collateral +
-		(highest > 0 ? (int64_t) floor(highest - highest_margin) : 0);
-	if (out->max_payout < 0)
-		out->max_payout = 0;
 	if (low >= 0)
-		out->x_min = to_micros_x(out->anchor[low], out->offset[low]);
+		out->collateral = (int64_t) ceil((lowest < 0 ? -lowest : 0.0) + lowest_margin);
+	out->max_payout = out->collateral;
+	if (highest - highest_margin > 0)
+		out->max_payout += (int64_t) floor(highest - highest_margin);
+	if (low >= 0)
+		out->x_min = to_micros_x(probes[low].anchor_f ? f.mean : g.mean, probes[low].u);
 	if (high >= 0)
-		out->x_max = to_micros_x(out->anchor[high], out->offset[high]);
+		out->x_max = to_micros_x(probes[high].anchor_f ? f.mean : g.mean, probes[high].u);
 }
 
 int64_t
@@ -519,7 +583,7 @@ dist_payout(int64_t k, DistParams f, DistParams g, int64_t collateral, int64_t x
 
 	if (f.mean == g.mean && f.stddev == g.stddev)
 		return collateral;
-	owed = collateral + (int64_t) floor((gv - fv) - MARGIN * (gv + fv));
+	owed = collateral + (int64_t) floor((gv - fv) - dist_position_margin(k, f, g, x));
 	return owed < 0 ? 0 : owed;
 }
 

@@ -103,6 +103,9 @@ extern int64_t dist_value_floor(int64_t k, DistParams p, int64_t x);
 /* The position g - f at x, in micro-units (a double). */
 extern double dist_position(int64_t k, DistParams f, DistParams g, int64_t x);
 
+/* The rounding margin of dist_position at x (see distribution_math.c). */
+extern double dist_position_margin(int64_t k, DistParams f, DistParams g, int64_t x);
+
 /* The trade from f to g: its critical points, collateral, largest payout. */
 extern void dist_quote(int64_t k, DistParams f, DistParams g, DistQuote *out);
 

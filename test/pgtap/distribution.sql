@@ -3,7 +3,7 @@
 -- its SQLSTATE, each acted as the role that would do it.
 \ir common.psql
 
-SELECT plan(67);
+SELECT plan(74);
 
 CREATE ROLE tap_liquidity_admin IN ROLE market_admin;
 SELECT market.create_account('d-liq', 'tap_liquidity_admin') AS liq \gset
@@ -14,6 +14,14 @@ SELECT market.create_account('d-poor', 'tap_liquidity_admin') AS poor \gset
 SELECT market.create_account('d-alice-spare', 'tap_alice') AS spare \gset
 SELECT market.deposit(:liq, 1000), market.deposit(:alice, 100), market.deposit(:bob, 100),
        market.deposit(:poor, 1), market.deposit(:spare, 1);
+
+-- the comments of the kind columns name every kind
+SELECT ok(col_description('market.markets'::regclass,
+	(SELECT attnum FROM pg_attribute WHERE attrelid = 'market.markets'::regclass AND attname = 'kind'))
+	~ 'orderbook.*parimutuel.*distribution', 'markets.kind''s comment names orderbook, parimutuel and distribution');
+SELECT ok(col_description('market.market_overview'::regclass,
+	(SELECT attnum FROM pg_attribute WHERE attrelid = 'market.market_overview'::regclass AND attname = 'kind'))
+	~ 'orderbook.*parimutuel.*distribution', 'market_overview.kind''s comment names orderbook, parimutuel and distribution');
 
 ---------------------------------------------------------------- create
 SET ROLE tap_operator;
@@ -104,6 +112,10 @@ SELECT is(market.trade_distribution(:alice, :m, 60, 10, 39.910803, 'k1'), :a1::b
 	'the same idempotency key and arguments return the first position');
 SELECT throws_ok(format('SELECT market.trade_distribution(%s, %s, 61, 10, 100, ''k1'')', :alice, :m),
 	'MK002', NULL, 'the same key with other arguments is refused');
+SELECT lives_ok(format($t$DO $b$ BEGIN
+	ASSERT market.trade_distribution(%s, %s, 60.0, 10.000000, 39.910803, 'k1') = %s;
+END $b$$t$, :alice, :m, :a1),
+	'the same key with the same numbers written otherwise (60.0, 10.000000) returns the first position');
 RESET ROLE;
 SELECT is(market.balance(:alice), 100 - 39.910803, 'alice paid collateral plus fee, once');
 SELECT is((SELECT sum(amount) * 0.000001 FROM market.journal WHERE account = 2 AND market = :m), 0.395156,
@@ -119,7 +131,31 @@ SELECT is((SELECT payload->>'size' FROM market.events WHERE name = 'trade' AND m
 SELECT is(market.distribution_payoff(:a1, 60), 67.338130, 'payoff at 60: 39.515647 + 70.710678 - 42.888194');
 SET ROLE tap_bob;
 SELECT throws_ok(format('SELECT market.distribution_payoff(%s, 60)', :a1),
-	'42501', NULL, 'a trader cannot read another''s payoff');
+	'P0002', format('position %s does not exist', :a1),
+	'a trader cannot read another''s payoff: refused as if it did not exist');
+-- the trade event publishes position ids: the refusal must not tell a
+-- position of another account from a missing one, nor name the account
+SELECT lives_ok(format($t$DO $b$
+DECLARE
+	st text; msg text; det text; hnt text; other text; missing text;
+BEGIN
+	BEGIN
+		PERFORM market.distribution_payoff(%1$s, 60);
+	EXCEPTION WHEN OTHERS THEN
+		GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
+			det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
+		other := replace(concat_ws(' | ', st, msg, det, hnt), '%1$s', 'N');
+	END;
+	BEGIN
+		PERFORM market.distribution_payoff(1, 60);
+	EXCEPTION WHEN OTHERS THEN
+		GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
+			det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
+		missing := replace(concat_ws(' | ', st, msg, det, hnt), '1', 'N');
+	END;
+	ASSERT other = missing, format('another''s position: %%s; a missing one: %%s', other, missing);
+	ASSERT other NOT LIKE '%%account%%', 'the refusal names an account';
+END $b$$t$, :a1), 'another account''s position and a missing one are refused alike, naming no account');
 SELECT is((SELECT count(*) FROM market.distribution_positions), 0::bigint, 'a trader sees only its own positions');
 RESET ROLE;
 SELECT market.pause_market(:p);
@@ -165,6 +201,33 @@ SELECT is((SELECT count(*) FROM market.settlements WHERE market = :m AND positio
 	'the liquidity account''s remainder is one row with no position');
 SELECT is((SELECT count(*) FROM market.events WHERE market = :m AND name = 'settled'), 2::bigint,
 	'one settled event per batch that paid');
+
+---------------------------------------------------------------- payouts capped
+-- Rounding keeps every payout at or under its exact value; should payouts
+-- ever add up to more than the collateral holds, finalization caps them
+-- (the positions paid last, by id, get less) instead of failing.  Forced
+-- here by tripling a market's k behind its back, then undone.
+SAVEPOINT tamper;
+SET ROLE tap_liquidity_admin;
+SELECT market.create_distribution_market('tampered', 0, 2, 10, :liq, 1, oracle => :oracle) AS tm \gset
+RESET ROLE;
+SET ROLE tap_operator;
+SELECT market.trade_distribution(:bob, :tm, 3, 1, 100) AS tmp \gset
+RESET ROLE;
+UPDATE market.distribution_markets SET k = k * 3 WHERE market = :tm;
+SELECT throws_ok(format('SELECT collateral FROM market.quote_distribution(%s, 3, 1)', :tm),
+	'MK004', 'the peak at stddev 1.000000 exceeds the backing', 'a k that breaks the peak''s bound is an invariant violation');
+SET ROLE tap_oracle;
+SELECT market.resolve_value(:tm, 3);
+RESET ROLE;
+SET ROLE tap_operator;
+SELECT lives_ok(format('SELECT count(*) FROM market.settle(%s)', :tm),
+	'payouts above the collateral are capped: finalization does not fail');
+RESET ROLE;
+SELECT results_eq(format('SELECT sum(amount)::bigint, min(amount) FILTER (WHERE position IS NULL) FROM market.settlements WHERE market = %s', :tm),
+	format('SELECT backing + posted, 0::bigint FROM market.distribution_markets WHERE market = %s', :tm),
+	'the capped payouts add up to exactly the collateral, the remainder is 0');
+ROLLBACK TO SAVEPOINT tamper;
 
 ---------------------------------------------------------------- cancel
 SET ROLE tap_liquidity_admin;

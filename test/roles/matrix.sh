@@ -31,6 +31,7 @@ matrix_markdown() {
 			yes) w=yes ;;
 			deny | grant) w=42501 ;;
 			55000) w=55000 ;;
+			P0002) w=P0002 ;;
 			all) w="all rows" ;;
 			own) w="own rows" ;;
 			none) w="none of theirs" ;;
@@ -261,6 +262,15 @@ EOF
 	deny) [ "$state" = 42501 ] && ! $pgdenied && $hint && good=true ;;
 	grant) [ "$state" = 42501 ] && $pgdenied && good=true ;;
 	55000) [ "$state" = 55000 ] && good=true ;;
+	P0002)
+		# as if absent: the message names the position and no account
+		case $res in
+		*"does not exist"*) [ "$state" = P0002 ] && good=true ;;
+		esac
+		case $res in
+		*"account"*"$acct"*) good=false ;;
+		esac
+		;;
 	all)
 		# public: some rows; private: rows of other accounts too
 		if [ "$column" = "-" ]; then

@@ -10,10 +10,13 @@
  *	  - no payout is negative;
  *	  - payouts add up to at most b + the collateral posted (the
  *		liquidity account's remainder is not negative);
+ *	  - g(x*) - f(x*) computed in double is within the rounding margin
+ *		(dist_position_margin) of its exact value, tails included (plus
+ *		1e-290 micro-units where a density underflows double);
  *	  - each payout is at most its exact value collateral + g(x*) - f(x*)
  *		and within 1 micro-unit of it (long double), plus the margin
- *		taken against the trader for double's rounding (4e-15 of
- *		g(x*) + f(x*): under 0.1 micro-unit at the largest backing);
+ *		taken against the trader for double's rounding
+ *		(dist_position_margin: under 0.1 micro-unit at the largest backing);
  *	  - the remainder is at least its exact value b - f_n(x*) + f_0(x*);
  * and for every trade: its collateral covers the loss at each critical
  * point it found and exceeds the largest by at most 1 micro-unit (that it
@@ -32,7 +35,10 @@
 
 #define DC_MAX_TRADES 16
 #define DC_MAX_X 16
-/* the rounding margin's share: 4e-15 of g + f, with room (see distribution_math.c) */
+/*
+ * the rounding margin's share: 4e-15 of g (1 + y_g) + f (1 + y_f), with
+ * room (see distribution_math.c); at most 4e-15 of the two peaks
+ */
 #define DC_SLACK 1e-14L
 
 typedef struct DcSequence
@@ -119,7 +125,7 @@ dc_check(const DcSequence *seq, DcStats *stats)
 			return why;
 		}
 		if ((long double) q.collateral > (loss > 0 ? loss : 0) + 1.000001L +
-			DC_SLACK * (long double) dist_peak(k, cur.stddev) * 2e6L)
+			DC_SLACK * 2.0L * (long double) seq->backing)
 		{
 			snprintf(why, sizeof(why), "collateral %lld more than a micro-unit above the loss %.6Lf (%lld/%lld -> %lld/%lld, k %lld)",
 					 (long long) q.collateral, loss, (long long) cur.mean, (long long) cur.stddev,
@@ -146,13 +152,25 @@ dc_check(const DcSequence *seq, DcStats *stats)
 			int64_t		p = dist_payout(k, f[i], g[i], c[i], x);
 			long double exact = (long double) c[i] + dc_exact(k, g[i], x) - dc_exact(k, f[i], x);
 
+			long double h_exact = dc_exact(k, g[i], x) - dc_exact(k, f[i], x);
+			double		h = dist_position(k, f[i], g[i], x);
+
+			/* and 1e-290 micro-units for densities that underflow double */
+			if (fabsl((long double) h - h_exact) > (long double) dist_position_margin(k, f[i], g[i], x) + 1e-290L)
+			{
+				snprintf(why, sizeof(why), "trade %d (%lld/%lld -> %lld/%lld, k %lld): g - f at x %lld is %.9g, off its exact value by %.3Lg, more than the rounding margin %.3g", i,
+						 (long long) f[i].mean, (long long) f[i].stddev, (long long) g[i].mean, (long long) g[i].stddev,
+						 (long long) k, (long long) x, h, fabsl((long double) h - h_exact),
+						 dist_position_margin(k, f[i], g[i], x));
+				return why;
+			}
 			total += c[i];
 			paid += p;
 			if (p < 0)
 				return "a negative payout";
 			if ((long double) p > exact + 1e-6L ||
 				(long double) p < exact - 1.000001L -
-				DC_SLACK * (dc_exact(k, g[i], x) + dc_exact(k, f[i], x)))
+				DC_SLACK / 4e-15L * (long double) dist_position_margin(k, f[i], g[i], x))
 			{
 				snprintf(why, sizeof(why), "trade %d (%lld/%lld -> %lld/%lld, k %lld, collateral %lld) pays %lld at x %lld; exact %.6Lf", i,
 						 (long long) f[i].mean, (long long) f[i].stddev, (long long) g[i].mean, (long long) g[i].stddev,

@@ -109,6 +109,26 @@ main(void)
 	CHECK(dist_payout(k, N(50, 10), N(50, 10), 0, C(50)) == 0,
 		  "a no-op trade pays nothing back");
 
+	/*
+	 * Catastrophic cancellation near the stddev limit: backing 500,
+	 * min_stddev 729244530.377285, the market at N(-621193.253063,
+	 * 729244530.377722) moved by a micro-unit of mean.  The exact largest
+	 * loss is 4.16e-7 micro-units (mpmath), below what double resolves in
+	 * g - f (peaks near 5e8 micro-units); a trade that moves the market
+	 * still posts a micro-unit.
+	 */
+	{
+		int64_t		kc = dist_k(C(500), 729244530377285);
+		DistParams	fc = {-621193253063, 729244530377722};
+		DistParams	gc = {-621193253062, 729244530377722};
+
+		CHECK(dist_check_params(kc, C(500), 729244530377285, gc) == DIST_OK,
+			  "the near-limit trade is valid");
+		dist_quote(kc, fc, gc, &q);
+		CHECK(q.collateral == 1, "a loss of 4.16e-7 micro-units near the stddev limit posts 1 micro-unit (got %lld)",
+			  (long long) q.collateral);
+	}
+
 	/* Fees round down: 1% of 39.515647 = 0.39515647 -> 0.395156. */
 	CHECK(dist_fee(C(39.515647), 100) == C(0.395156), "1%% fee on 39.515647 is 0.395156");
 	CHECK(dist_fee(C(0.000099), 100) == 0, "a fee under a micro-unit is 0");

@@ -9,8 +9,9 @@
  * 0.001 to 1000 (log-uniform); targets at exactly min_stddev, at the
  * current stddev, repeated (a no-op trade), moved a little or far;
  * final values at each trade's mean (x* = mean), at the start mean, near
- * the means, at a trade's largest loss, and far in the tails (up to the
- * 1e9 limit).
+ * the means, at a trade's largest loss, 5 to 11 stddevs out (where the
+ * rounding error of exp(-y) grows with y), and far in the tails (up to
+ * the 1e9 limit).
  */
 #include <math.h>
 #include <stdint.h>
@@ -100,10 +101,13 @@ main(int argc, char **argv)
 			}
 		}
 		seq.nx = 0;
-		for (i = 0; i < seq.ntargets && seq.nx < DC_MAX_X - 4; i++)
+		for (i = 0; i < seq.ntargets && seq.nx < DC_MAX_X - 5; i++)
 			if (unif() < 0.5)
 				seq.x[seq.nx++] = seq.targets[i].mean;	/* x* = mean */
 		seq.x[seq.nx++] = seq.start.mean;
+		/* 5 to 11 stddevs out, where exp's argument error dominates */
+		seq.x[seq.nx++] = clamp_x(seq.targets[0].mean + (unif() < 0.5 ? 1 : -1) *
+								  (int64_t) ((5.0 + 6.0 * unif()) * (double) seq.targets[0].stddev));
 		seq.x[seq.nx++] = clamp_x(seq.start.mean + micros((unif() - 0.5) * 10.0 * sd));
 		seq.x[seq.nx++] = clamp_x(seq.start.mean + (unif() < 0.5 ? 1 : -1) *
 								  micros(sd * pow(10.0, 1.0 + 6.0 * unif())));	/* tails */
