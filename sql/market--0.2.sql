@@ -1331,7 +1331,7 @@ SELECT dc.distribution, d.market, d.status, dc.commitment, dc.account, dc.outcom
 	   o.number AS outcome_number, dc.position, dc.result, dc.amount * 0.000001 AS amount,
 	   CASE WHEN dc.result = 'won' THEN round(dc.amount::numeric / d.winning, 6)
 			WHEN dc.result = 'refunded' AND d.pool > 0 THEN round(dc.amount::numeric / d.pool, 6)
-			ELSE 0 END AS share,
+			ELSE 0.000000 END AS share,
 	   dc.payout * 0.000001 AS payout,
 	   (dc.payout - dc.amount) * 0.000001 AS profit
   FROM market.distribution_commitments dc
