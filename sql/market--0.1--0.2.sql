@@ -1045,37 +1045,45 @@ UPDATE market.markets m SET creator_fees = made.account FROM made WHERE m.id = m
 
 -- Open orders in markets with fees were booked by 0.1 without a fee
 -- reserve.  Each gets it (SPEC 6a: ceil(both rates x min(bid, 0.5) x
--- quantity / 10000)), in order id order per account, as long as the
--- account's available cash covers the reserves so far; an order whose
--- reserve it cannot cover is cancelled, reason 'no cash for the fee
--- reserve', and its escrow released.
-WITH need AS (
-	SELECT o.id, o.account, o.escrow,
-		   ceil((m.fee_bps + m.creator_fee_bps)::numeric
-				* least(CASE WHEN o.side = 'buy' THEN o.price ELSE 1000000 - o.price END, 500000)
-				* o.quantity / 10000000000)::bigint AS fee
-	  FROM market.orders o JOIN market.markets m ON m.id = o.market
-	 WHERE o.status = 'open' AND m.fee_bps + m.creator_fee_bps > 0
-), decided AS (
-	SELECT n.id, n.account, n.escrow, n.fee,
-		   sum(n.fee) OVER (PARTITION BY n.account ORDER BY n.id) <= a.balance - a.locked AS covered
-	  FROM need n JOIN market.accounts a ON a.id = n.account
-	 WHERE n.fee > 0
-), reserved AS (
-	UPDATE market.orders o SET escrow = o.escrow + d.fee
-	  FROM decided d WHERE o.id = d.id AND d.covered
-	RETURNING d.account, d.fee AS delta
-), cancelled AS (
-	UPDATE market.orders o SET status = 'cancelled', cancel_reason = 'no cash for the fee reserve',
-		   escrow = 0, closed_at = pg_catalog.now()
-	  FROM decided d WHERE o.id = d.id AND NOT d.covered
-	RETURNING d.account, -d.escrow AS delta
-)
-UPDATE market.accounts a SET locked = a.locked + c.delta
-  FROM (SELECT account, sum(delta) AS delta
-		  FROM (SELECT * FROM reserved UNION ALL SELECT * FROM cancelled) x
-		 GROUP BY account) c
- WHERE a.id = c.account;
+-- quantity / 10000)), account by account in order id order, while the
+-- account's available cash covers it; an order whose reserve it cannot
+-- cover is cancelled, reason 'no cash for the fee reserve', and the
+-- escrow it releases is available to the account's later orders.
+DO $fee_reserve$
+DECLARE
+	r record;
+	free bigint;
+	account_at bigint;
+BEGIN
+	FOR r IN
+		SELECT n.id, n.account, n.escrow, n.fee
+		  FROM (SELECT o.id, o.account, o.escrow,
+					   ceil((m.fee_bps + m.creator_fee_bps)::numeric
+							* least(CASE WHEN o.side = 'buy' THEN o.price ELSE 1000000 - o.price END, 500000)
+							* o.quantity / 10000000000)::bigint AS fee
+				  FROM market.orders o JOIN market.markets m ON m.id = o.market
+				 WHERE o.status = 'open' AND m.fee_bps + m.creator_fee_bps > 0) n
+		 WHERE n.fee > 0
+		 ORDER BY n.account, n.id
+	LOOP
+		IF account_at IS DISTINCT FROM r.account THEN
+			account_at := r.account;
+			SELECT a.balance - a.locked INTO free FROM market.accounts a WHERE a.id = r.account;
+		END IF;
+		IF r.fee <= free THEN
+			UPDATE market.orders SET escrow = escrow + r.fee WHERE id = r.id;
+			UPDATE market.accounts SET locked = locked + r.fee WHERE id = r.account;
+			free := free - r.fee;
+		ELSE
+			UPDATE market.orders SET status = 'cancelled', cancel_reason = 'no cash for the fee reserve',
+				   escrow = 0, closed_at = pg_catalog.now()
+			 WHERE id = r.id;
+			UPDATE market.accounts SET locked = locked - r.escrow WHERE id = r.account;
+			free := free + r.escrow;
+		END IF;
+	END LOOP;
+END
+$fee_reserve$;
 
 -- Each order's fees, appended last.
 CREATE OR REPLACE VIEW market.order_history WITH (security_invoker = true) AS

@@ -335,21 +335,24 @@ GRANT market_admin TO upgrade_admin;
 GRANT market_operator TO upgrade_operator;
 GRANT market_trader TO upgrade_alice, upgrade_bob, upgrade_carol;
 SQL
-	# alice has 100, bob 30, carol 100; market 1 charges 1% + 0.5%
+	# alice has 100, bob 31, carol 100; market 1 charges 1% + 0.5%, market 3 1%
 	as_role upgrade_operator $db <<'SQL' >/dev/null || return 1
 SELECT market.create_account('creator');
 SELECT market.deposit(market.create_account(l, ('upgrade_' || l)::regrole), d)
-  FROM (VALUES ('alice', 100), ('bob', 30), ('carol', 100)) v(l, d);
+  FROM (VALUES ('alice', 100), ('bob', 31), ('carol', 100)) v(l, d);
 SQL
 	as_role upgrade_admin $db <<'SQL' >/dev/null || return 1
 SELECT market.create_market('upgrade: fees', ARRAY['YES', 'NO'], fee_bps => 100,
 		creator => (SELECT id FROM market.accounts WHERE label = 'creator'), creator_fee_bps => 50);
 SELECT market.create_market('upgrade: no fees', ARRAY['YES', 'NO']);
+SELECT market.create_market('upgrade: fees too', ARRAY['YES', 'NO'], fee_bps => 100);
 SQL
 	# alice bids 0.60 for 100 YES (escrow 60, she can add 0.75); bob asks
-	# 0.70 for 100 YES (escrow 30, all he has: he cannot add 0.45); carol
+	# 0.70 for 100 YES (escrow 30) and bids 0.50 for 1.5 YES in market 3
+	# (escrow 0.75), leaving 0.25: he cannot add the first order's 0.45,
+	# and once it is cancelled its 30 cover the second's 0.0075; carol
 	# bids in the market without fees
-	for t in "alice 1 buy 100 0.6" "bob 1 sell 100 0.7" "carol 2 buy 10 0.5"; do
+	for t in "alice 1 buy 100 0.6" "bob 1 sell 100 0.7" "bob 3 buy 1.5 0.5" "carol 2 buy 10 0.5"; do
 		set -- $t
 		as_role upgrade_$1 $db <<SQL >/dev/null || return 1
 SELECT market.place_order((SELECT id FROM market.accounts WHERE label = '$1'),
@@ -360,7 +363,7 @@ SQL
 fees_book() {
 	as_role upgrade_operator $1 <<'SQL'
 SELECT string_agg(a.label || ':' || o.status || ':' || coalesce(o.cancel_reason, '-') || ':' ||
-				  o.escrow * 0.000001 || ':' || a.locked * 0.000001, ' ' ORDER BY a.label)
+				  o.escrow * 0.000001 || ':' || a.locked * 0.000001, ' ' ORDER BY a.label, o.id)
   FROM market.orders o JOIN market.accounts a ON a.id = o.account;
 SQL
 }
@@ -385,7 +388,7 @@ SQL
 }
 for db in $FEES_OLD $FEES_STAY; do
 	if fees_01 $db &&
-	   [ "$(fees_book $db)" = "alice:open:-:60.000000:60.000000 bob:open:-:30.000000:30.000000 carol:open:-:5.000000:5.000000" ]; then
+	   [ "$(fees_book $db)" = "alice:open:-:60.000000:60.000000 bob:open:-:30.000000:30.750000 bob:open:-:0.750000:30.750000 carol:open:-:5.000000:5.000000" ]; then
 		ok "$db: version 0.1 books orders in a market with fees without a fee reserve"
 	else
 		[ -s "$tmp/err" ] || fees_book $db >"$tmp/err" 2>&1
@@ -394,15 +397,15 @@ for db in $FEES_OLD $FEES_STAY; do
 done
 if echo "ALTER EXTENSION market UPDATE" | super $FEES_OLD &&
    b=$(fees_book $FEES_OLD) &&
-   [ "$b" = "alice:open:-:60.750000:60.750000 bob:cancelled:no cash for the fee reserve:0.000000:0.000000 carol:open:-:5.000000:5.000000" ]; then
-	ok "the update reserves alice's fee (60.75), cancels bob's order, who cannot cover his 0.45 (reason stated, escrow released), and leaves the market without fees alone"
+   [ "$b" = "alice:open:-:60.750000:60.750000 bob:cancelled:no cash for the fee reserve:0.000000:0.757500 bob:open:-:0.757500:0.757500 carol:open:-:5.000000:5.000000" ]; then
+	ok "the update reserves alice's fee (60.75), cancels bob's first order, whose 0.45 he cannot cover (reason stated, escrow released), reserves his second order's 0.0075 from the escrow released, and leaves the market without fees alone"
 else
 	echo "book: ${b:-}" >>"$tmp/err"
 	not_ok "the update's fee reserve"
 fi
 if [ "$(echo "SELECT count(*) FROM market.check_invariants()" | as_role upgrade_operator $FEES_OLD)" = "0" ] &&
    [ "$(echo "SELECT string_agg(number || ':' || (creator_fees IS NOT NULL), ' ' ORDER BY number) FROM market.markets" |
-		as_role upgrade_operator $FEES_OLD)" = "1:true 2:false" ]; then
+		as_role upgrade_operator $FEES_OLD)" = "1:true 2:false 3:false" ]; then
 	ok "after the update every invariant holds, and the 0.1 market with a creator fee has its creator-fee account"
 else
 	not_ok "invariants and creator-fee accounts after the update"
