@@ -84,7 +84,26 @@ SELECT m.number, sum(f.fee) * 0.000001 AS fees, count(*) AS fills
   FROM market.fills f JOIN market.markets m ON m.id = f.market
  GROUP BY m.number ORDER BY m.number;
 
--- 4. Refusals: an unknown rule (22023), a NULL one (22004), and any rule
+-- 4. An auto_execute market under price_time matches inside place_order
+-- by the same rule: alice then bob bid 0.50 for 3 and 2; dave's sale of 2
+-- fills alice's older order alone (2 of her 3).
+SET SESSION AUTHORIZATION alloc_admin;
+SELECT market.create_market('3: continuous', ARRAY['YES', 'NO'], auto_execute => true,
+							allocation => 'price_time') AS m3 \gset
+RESET SESSION AUTHORIZATION;
+SET SESSION AUTHORIZATION alloc_alice;
+SELECT market.place_order(:alice, market.outcome_id(:m3, 1), 'buy', 3, 0.50) > 0 AS placed;
+RESET SESSION AUTHORIZATION;
+SET SESSION AUTHORIZATION alloc_bob;
+SELECT market.place_order(:bob, market.outcome_id(:m3, 1), 'buy', 2, 0.50) > 0 AS placed;
+RESET SESSION AUTHORIZATION;
+SET SESSION AUTHORIZATION alloc_dave;
+SELECT market.place_order(:dave, market.outcome_id(:m3, 1), 'sell', 2, 0.50) > 0 AS placed;
+RESET SESSION AUTHORIZATION;
+SELECT * FROM parties WHERE market = 3 ORDER BY side, label;
+SELECT * FROM open_orders WHERE market = 3 ORDER BY label;
+
+-- 5. Refusals: an unknown rule (22023), a NULL one (22004), and any rule
 -- but the default for a parimutuel pool, which has no book (22023).
 SET SESSION AUTHORIZATION alloc_admin;
 \set VERBOSITY sqlstate
