@@ -1798,3 +1798,37 @@ SELECT s.market, m.number AS market_number, m.description AS market_description,
   LEFT JOIN market.distributions d ON d.id = s.distribution;
 COMMENT ON COLUMN market.account_settlements.distribution IS 'the pool distribution it pays (NULL for an order-book market)';
 COMMENT ON COLUMN market.account_settlements.rolled_back IS 'true if its distribution was rolled back: what it paid was taken back, and a later distribution pays again';
+
+------------------------------------------------------------------------------
+-- Allocation rule per market: create_market(..., allocation => 'pro_rata'
+-- | 'price_time') chooses how an auction shares a price level's fill among
+-- its orders.  Markets made before keep pro_rata.  create_market takes the
+-- option as its last argument.
+------------------------------------------------------------------------------
+
+ALTER TABLE market.markets ADD COLUMN allocation text NOT NULL DEFAULT 'pro_rata'
+	CONSTRAINT markets_allocation CHECK (allocation IN ('pro_rata', 'price_time'));
+COMMENT ON COLUMN market.markets.allocation IS
+	'how an auction shares a price level''s fill among its orders: pro_rata (by quantity) or price_time (oldest first)';
+
+DROP FUNCTION market.create_market(text, text[], numeric, timestamptz, bigint,
+		text, text, int, bigint, int, interval, numrange[], boolean, boolean);
+CREATE FUNCTION market.create_market(description text, outcomes text[],
+		tick_size numeric DEFAULT 0.01, close_at timestamptz DEFAULT NULL,
+		oracle bigint DEFAULT NULL, oracle_kind text DEFAULT 'manual',
+		kind text DEFAULT 'orderbook', fee_bps int DEFAULT 0,
+		creator bigint DEFAULT NULL, creator_fee_bps int DEFAULT 0,
+		dispute_window interval DEFAULT '0', outcome_ranges numrange[] DEFAULT NULL,
+		auto_execute boolean DEFAULT false, closing_auction boolean DEFAULT true,
+		allocation text DEFAULT 'pro_rata')
+	RETURNS bigint
+	AS 'MODULE_PATHNAME', 'market_create_market'
+	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+REVOKE ALL ON FUNCTION market.create_market(text, text[], numeric, timestamptz, bigint,
+		text, text, int, bigint, int, interval, numrange[], boolean, boolean, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION market.create_market(text, text[], numeric, timestamptz, bigint,
+		text, text, int, bigint, int, interval, numrange[], boolean, boolean, text)
+	TO market_admin;
+COMMENT ON FUNCTION market.create_market(text, text[], numeric, timestamptz, bigint, text, text,
+		int, bigint, int, interval, numrange[], boolean, boolean, text) IS
+	'opens a market with 2 to 256 outcomes numbered 1..N, and returns its id (a snowflake; admins)';

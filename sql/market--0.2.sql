@@ -295,6 +295,9 @@ CREATE TABLE market.markets (
 	closing_auction boolean NOT NULL,	-- one last auction when it closes (false in 0.1 markets)
 	creator_fees bigint,		-- the account its creator fees accrue in (NULL without a creator fee)
 	final_value	bigint,			-- a distribution market's report, micro-units
+	-- how an auction shares a price level's fill among its orders
+	allocation	text NOT NULL DEFAULT 'pro_rata'
+		CONSTRAINT markets_allocation CHECK (allocation IN ('pro_rata', 'price_time')),
 	CONSTRAINT markets_fees CHECK (fee_bps + creator_fee_bps <= 10000),
 	-- a distribution market reports a value, every other kind a payout vector
 	CONSTRAINT markets_report CHECK (CASE WHEN kind = 'distribution'
@@ -305,6 +308,8 @@ COMMENT ON TABLE market.markets IS
 	'markets; tick in micro-units; state as last written (see market.market_overview for close_at)';
 COMMENT ON COLUMN market.markets.closing_auction IS
 	'whether the market runs one last auction on its book when it closes (false for markets made in 0.1)';
+COMMENT ON COLUMN market.markets.allocation IS
+	'how an auction shares a price level''s fill among its orders: pro_rata (by quantity) or price_time (oldest first)';
 
 CREATE TABLE market.outcomes (
 	id			bigint PRIMARY KEY,
@@ -439,7 +444,8 @@ CREATE FUNCTION market.create_market(description text, outcomes text[],
 		kind text DEFAULT 'orderbook', fee_bps int DEFAULT 0,
 		creator bigint DEFAULT NULL, creator_fee_bps int DEFAULT 0,
 		dispute_window interval DEFAULT '0', outcome_ranges numrange[] DEFAULT NULL,
-		auto_execute boolean DEFAULT false, closing_auction boolean DEFAULT true)
+		auto_execute boolean DEFAULT false, closing_auction boolean DEFAULT true,
+		allocation text DEFAULT 'pro_rata')
 	RETURNS bigint
 	AS 'MODULE_PATHNAME', 'market_create_market'
 	LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
@@ -1862,7 +1868,7 @@ GRANT EXECUTE ON FUNCTION market.deposit(bigint, numeric, text),
 GRANT EXECUTE ON FUNCTION market.check_invariants()
 	TO market_admin, market_operator;
 GRANT EXECUTE ON FUNCTION market.create_market(text, text[], numeric, timestamptz, bigint,
-		text, text, int, bigint, int, interval, numrange[], boolean, boolean),
+		text, text, int, bigint, int, interval, numrange[], boolean, boolean, text),
 						  market.pause_market(bigint), market.resume_market(bigint),
 						  market.close_market(bigint)
 	TO market_admin;
@@ -1915,7 +1921,7 @@ COMMENT ON FUNCTION market.available(bigint) IS
 COMMENT ON FUNCTION market.check_invariants() IS
 	'rereads the whole ledger and returns every invariant violation found; no rows means healthy';
 COMMENT ON FUNCTION market.create_market(text, text[], numeric, timestamptz, bigint, text, text,
-		int, bigint, int, interval, numrange[], boolean, boolean) IS
+		int, bigint, int, interval, numrange[], boolean, boolean, text) IS
 	'opens a market with 2 to 256 outcomes numbered 1..N, and returns its id (a snowflake; admins)';
 COMMENT ON FUNCTION market.outcome_id(bigint, int) IS
 	'the id (a snowflake) of the outcome with this number in a market given by id';

@@ -367,6 +367,7 @@ typedef struct Auction
 	int64		creator_fees;	/* the creator-fee account, 0 if none */
 	int32		fee_bps;
 	int32		creator_fee_bps;
+	bool		price_time;		/* the market's allocation rule */
 	int32		n_outcomes;
 	int64	   *outcome_ids;
 	/* the pristine input, kept to re-run the core */
@@ -405,6 +406,7 @@ load(Auction *au)
 	b->n_outcomes = au->n_outcomes;
 	b->fee_bps = au->fee_bps;
 	b->creator_fee_bps = au->creator_fee_bps;
+	b->allocation = au->price_time ? MATCH_PRICE_TIME : MATCH_PRO_RATA;
 	b->alloc = core_alloc;
 	b->grow = core_grow;
 	b->release = core_release;
@@ -971,6 +973,7 @@ auction(const MarketRow *m, TimestampTz asof, bool closing,
 	au.creator_fees = m->creator_fees;
 	au.fee_bps = m->fee_bps;
 	au.creator_fee_bps = m->creator_fee_bps;
+	au.price_time = m->price_time;
 	load(&au);
 
 	for (;;)

@@ -137,6 +137,7 @@ typedef struct MarketRow
 	int32		creator_fee_bps;	/* creator fee rate (0 on a 0.1 catalog) */
 	int64		creator;		/* the creator's account, 0 if none */
 	int64		creator_fees;	/* the account creator fees accrue in, 0 if none */
+	bool		price_time;		/* allocation 'price_time': a level fills oldest first */
 } MarketRow;
 
 extern bool market_has_fees(void);

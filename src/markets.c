@@ -62,18 +62,20 @@
 
 static MarketStatement read_market = {
 	"SELECT number, state, kind, tick, close_at, oracle, oracle_kind, collateral, auto_execute,"
-	"       finalizes_at, closing_auction, fee_bps, creator_fee_bps, creator, creator_fees"
+	"       finalizes_at, closing_auction, fee_bps, creator_fee_bps, creator, creator_fees,"
+	"       allocation OPERATOR(pg_catalog.=) 'price_time'"
 	" FROM market.markets WHERE id = $1",
 	1, {INT8OID}
 };
 
 /*
- * The same on a 0.1 catalog, which has no closing_auction (always false)
- * and charges no fees (0.1 never did: its fills have no fee columns).
+ * The same on a 0.1 catalog, which has no closing_auction (always false),
+ * charges no fees (0.1 never did: its fills have no fee columns) and
+ * allocates pro-rata.
  */
 static MarketStatement read_market_01 = {
 	"SELECT number, state, kind, tick, close_at, oracle, oracle_kind, collateral, auto_execute,"
-	"       finalizes_at, false, 0, 0, creator, NULL::pg_catalog.int8"
+	"       finalizes_at, false, 0, 0, creator, NULL::pg_catalog.int8, false"
 	" FROM market.markets WHERE id = $1",
 	1, {INT8OID}
 };
@@ -118,10 +120,11 @@ static MarketStatement insert_collateral = {
 static MarketStatement insert_market = {
 	"INSERT INTO market.markets (id, number, description, kind, tick, close_at, oracle,"
 	" oracle_kind, fee_bps, creator, creator_fee_bps, dispute_window, auto_execute, collateral,"
-	" closing_auction, creator_fees)"
-	" VALUES ($1, $2, $3, $16, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-	16, {INT8OID, INT4OID, TEXTOID, INT8OID, TIMESTAMPTZOID, INT8OID, TEXTOID,
-		INT4OID, INT8OID, INT4OID, INTERVALOID, BOOLOID, INT8OID, BOOLOID, INT8OID, TEXTOID}
+	" closing_auction, creator_fees, allocation)"
+	" VALUES ($1, $2, $3, $16, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $17)",
+	17, {INT8OID, INT4OID, TEXTOID, INT8OID, TIMESTAMPTZOID, INT8OID, TEXTOID,
+		INT4OID, INT8OID, INT4OID, INTERVALOID, BOOLOID, INT8OID, BOOLOID, INT8OID, TEXTOID,
+	TEXTOID}
 };
 
 /* A market's creator-fee account (SPEC 6a): fees accrue there until paid. */
@@ -208,6 +211,7 @@ market_read(int64 market, MarketRow *row)
 	row->creator_fees = market_get_int64(0, 15, &isnull);
 	if (isnull)
 		row->creator_fees = 0;
+	row->price_time = DatumGetBool(market_get_datum(0, 16, &isnull));
 	return true;
 }
 
@@ -633,10 +637,11 @@ check_buckets_arg(ArrayType *ranges, int noutcomes)
  * market.create_market(description, outcomes text[], tick_size, close_at,
  *		oracle, oracle_kind, kind, fee_bps, creator, creator_fee_bps,
  *		dispute_window, outcome_ranges numrange[], auto_execute,
- *		closing_auction) -> bigint
+ *		closing_auction, allocation) -> bigint
  *	  Admins.  See the README for every option.  Version 0.1 declares it
- *	  without closing_auction (13 arguments) and its table has no such
- *	  column: a 0.1 market never has a closing auction.
+ *	  without closing_auction and allocation (13 arguments) and its table
+ *	  has no such columns: a 0.1 market never has a closing auction and
+ *	  allocates pro-rata.
  */
 PG_FUNCTION_INFO_V1(market_create_market);
 Datum
@@ -653,14 +658,15 @@ market_create_market(PG_FUNCTION_ARGS)
 	Interval   *window;
 	bool		auto_execute;
 	bool		closing_auction = false;
+	const char *allocation = "pro_rata";
 	int64		oracle;
 	int64		creator;
 	int64		id;
 	int64		collateral;
 	int32		number;
 	bool		isnull;
-	Datum		values[16];
-	char		nulls[16];
+	Datum		values[17];
+	char		nulls[17];
 	int64		creator_fees = 0;
 	StringInfoData payload;
 
@@ -736,6 +742,14 @@ market_create_market(PG_FUNCTION_ARGS)
 	auto_execute = DatumGetBool(required_arg(fcinfo, 12, "auto_execute"));
 	if (PG_NARGS() > 13)
 		closing_auction = DatumGetBool(required_arg(fcinfo, 13, "closing_auction"));
+	if (PG_NARGS() > 14)
+	{
+		allocation = TextDatumGetCString(required_arg(fcinfo, 14, "allocation"));
+		if (strcmp(allocation, "pro_rata") != 0 && strcmp(allocation, "price_time") != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("allocation must be 'pro_rata' or 'price_time'")));
+	}
 	if (strcmp(kind, "parimutuel") == 0)
 	{
 		/* a pool has no book: nothing to match, nothing to auction */
@@ -749,6 +763,11 @@ market_create_market(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 					 errmsg("parimutuel markets need version 0.2 of the extension"),
 					 errhint("Run ALTER EXTENSION market UPDATE.")));
+		if (strcmp(allocation, "pro_rata") != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("a parimutuel pool has no order book to allocate"),
+					 errhint("Omit allocation for kind 'parimutuel'.")));
 		closing_auction = false;
 	}
 
@@ -805,6 +824,7 @@ market_create_market(PG_FUNCTION_ARGS)
 	values[14] = Int64GetDatum(creator_fees);
 	nulls[14] = creator_fees == 0 ? 'n' : ' ';
 	values[15] = CStringGetTextDatum(kind);
+	values[16] = CStringGetTextDatum(allocation);
 	market_exec(market_has_fees() ? &insert_market : &insert_market_01,
 				values, nulls, SPI_OK_INSERT);
 

@@ -20,7 +20,9 @@
  *
  * Splits, all by largest remainder in micro-units, ties to the lower id:
  *	  - a level holding more than is filled gives each order
- *		quantity * filled / level total;
+ *		quantity * filled / level total (allocation pro-rata, the default);
+ *		under price-time it fills its orders oldest first (lowest id), each
+ *		up to its quantity, and the rest of the level waits;
  *	  - the match's cost, K per unit, is shared by the orders in proportion
  *		to quantity * bid, so each pays bid * K / S per unit (the surplus
  *		S - K goes back pro-rata) and the parts add up to exactly K * q.
@@ -458,7 +460,8 @@ best_candidate(Engine *e, Candidate *best)
 
 /*
  * Split "amount" among the orders of one level in proportion to their
- * open quantities; appends (order, share) to the round's fill arrays.
+ * open quantities, or under price-time oldest first; appends (order,
+ * share) to the round's fill arrays.
  */
 static int32_t
 split_level(Engine *e, Side *s, int64_t amount, int32_t nfills)
@@ -480,6 +483,26 @@ split_level(Engine *e, Side *s, int64_t amount, int32_t nfills)
 			e->fill_order[nfills] = oi;
 			e->fill_qty[nfills] = orders[oi].quantity;
 			nfills++;
+		}
+		return nfills;
+	}
+
+	if (e->book->allocation == MATCH_PRICE_TIME)
+	{
+		/* the level is in id order (engine_init): oldest first */
+		for (i = s->begin; i < s->end && given < amount; i++)
+		{
+			int32_t		oi = s->orders[i];
+			int64_t		share = orders[oi].quantity;
+
+			if (share == 0)
+				continue;
+			if (share > amount - given)
+				share = amount - given;
+			e->fill_order[nfills] = oi;
+			e->fill_qty[nfills] = share;
+			nfills++;
+			given += share;
 		}
 		return nfills;
 	}

@@ -3,7 +3,7 @@
  *	  The pure matching core: one call auction over one market's book.
  *
  * No PostgreSQL calls: the unit tests, the property test and the fuzzer
- * link it alone; match_spi.c binds it to tables.  All amounts are int64
+ * link it alone; execute.c binds it to tables.  All amounts are int64
  * micro-units (cash, contracts and prices); products use 128-bit integers.
  *
  * The caller fills a MatchBook with the market's open orders, the accounts
@@ -32,6 +32,17 @@ typedef enum MatchKind
 	MATCH_SYNTHETIC = 1,		/* a buy on every outcome, K = 1 */
 	MATCH_MERGE = 2				/* a sell on every outcome, K = N - 1 */
 } MatchKind;
+
+/*
+ * How a level's fill is shared among its orders (SPEC 7): pro-rata by
+ * open quantity, largest remainder (the default, zero), or oldest order
+ * first (lowest id), each up to its quantity.
+ */
+typedef enum MatchAllocation
+{
+	MATCH_PRO_RATA = 0,
+	MATCH_PRICE_TIME = 1
+} MatchAllocation;
 
 typedef struct MatchOrder
 {
@@ -95,6 +106,7 @@ typedef struct MatchBook
 	int64_t    *holdings;		/* [account * n_outcomes + outcome]; updated */
 	int32_t		fee_bps;		/* house rate (SPEC 6a); escrow uses both */
 	int32_t		creator_fee_bps;	/* creator rate; fee_bps + this <= 10000 */
+	MatchAllocation allocation; /* a level's split; zero is pro-rata */
 
 	/* output, grown with the allocator below */
 	MatchExecution *executions;

@@ -15,7 +15,7 @@
 
 #include "executor/spi.h"
 
-#define MARKET_MAX_ARGS 16
+#define MARKET_MAX_ARGS 17
 
 typedef struct MarketStatement
 {

@@ -231,6 +231,8 @@ decode_book(Reader *r, MatchBook *b, int64_t *initial)
 		if (fees & 4)
 			b->creator_fee_bps = (int32_t) ((fees & 8) ? rd_u16(r) : rd_u8(r))
 				% (10001 - b->fee_bps);
+		/* the allocation rule: bit 4 picks price-time */
+		b->allocation = (fees & 16) ? MATCH_PRICE_TIME : MATCH_PRO_RATA;
 	}
 	for (i = 0; i < nord; i++)
 	{

@@ -38,6 +38,10 @@
  *	   fills of an order add up to its filled
  *	i  determinism: a second run on another copy gives identical output
  *	j  each execution crossed: bids >= sets * 1.000000
+ *	k  allocation price-time: an order filled in an execution comes after
+ *	   every older order (lower id) of its level (outcome, side, price)
+ *	   in that execution: such an older order fills no later, keeps no
+ *	   remainder, and, unless trimmed, filled in that execution or before
  */
 #ifndef MARKET_MATCH_CHECK_H
 #define MARKET_MATCH_CHECK_H
@@ -58,7 +62,7 @@ typedef __int128 mc_i128;
 enum
 {
 	MC_OK = 0,
-	MC_A = 1, MC_B, MC_C, MC_D, MC_E, MC_F, MC_G, MC_H, MC_I, MC_J,
+	MC_A = 1, MC_B, MC_C, MC_D, MC_E, MC_F, MC_G, MC_H, MC_I, MC_J, MC_K,
 	MC_SHAPE = 20
 };
 
@@ -129,6 +133,7 @@ mc_copy_input(MatchBook *dst, const MatchBook *src)
 	dst->collateral_delta = src->collateral_delta;
 	dst->fee_bps = src->fee_bps;
 	dst->creator_fee_bps = src->creator_fee_bps;
+	dst->allocation = src->allocation;
 	dst->fees = src->fees;
 	dst->creator_fees = src->creator_fees;
 	dst->alloc = src->alloc;
@@ -157,9 +162,10 @@ mc_dump_book(FILE *f, const MatchBook *b, int64_t initial_collateral)
 	int32_t		j;
 
 	fprintf(f, "/* n_outcomes = %d, n_orders = %d, n_accounts = %d, initial_collateral = %lld,"
-			" fee_bps = %d, creator_fee_bps = %d */\n",
+			" fee_bps = %d, creator_fee_bps = %d, allocation = %s */\n",
 			b->n_outcomes, b->n_orders, b->n_accounts, (long long) initial_collateral,
-			b->fee_bps, b->creator_fee_bps);
+			b->fee_bps, b->creator_fee_bps,
+			b->allocation == MATCH_PRICE_TIME ? "MATCH_PRICE_TIME" : "MATCH_PRO_RATA");
 	fprintf(f, "static MatchOrder orders[] = {\n"
 			"\t/* id, account, outcome, is_buy, price, quantity, escrow, filled, trimmed */\n");
 	for (i = 0; i < b->n_orders; i++)
@@ -660,6 +666,53 @@ mc_check(const MatchBook *in, const MatchBook *out, int64_t initial_collateral)
 					i, (long long) out->accounts[i].free_cash, (long long) in->accounts[i].free_cash,
 					(long long) (out->accounts[i].cash_delta - in->accounts[i].cash_delta),
 					mc_i128_str(esc_before[i] - esc_after[i], s1), mc_i128_str(want, s2));
+	}
+
+	/* k: price-time, oldest first within a level */
+	if (in->allocation == MATCH_PRICE_TIME)
+	{
+		int32_t    *first_exec = mc_xmalloc(sizeof(int32_t) * ((size_t) in->n_orders + 1));
+		int32_t    *last_exec = mc_xmalloc(sizeof(int32_t) * ((size_t) in->n_orders + 1));
+
+		for (i = 0; i < in->n_orders; i++)
+			first_exec[i] = last_exec[i] = -1;
+		for (j = 0; j < out->n_fills; j++)
+		{
+			int32_t		oi = out->fills[j].order;
+
+			if (first_exec[oi] < 0)
+				first_exec[oi] = out->fills[j].execution;
+			last_exec[oi] = out->fills[j].execution;
+		}
+		for (j = 0; j < out->n_fills && rc == MC_OK; j++)
+		{
+			const MatchOrder *o = &in->orders[out->fills[j].order];
+			int32_t		fx = out->fills[j].execution;
+
+			for (i = 0; i < in->n_orders; i++)
+			{
+				const MatchOrder *p = &in->orders[i];
+
+				if (p->outcome != o->outcome || p->is_buy != o->is_buy ||
+					p->price != o->price || p->id >= o->id || p->quantity == 0)
+					continue;
+				if (last_exec[i] > fx || out->orders[i].quantity != 0 ||
+					((first_exec[i] < 0 || first_exec[i] > fx) && out->orders[i].trimmed == 0))
+				{
+					fprintf(stderr, "match_check: property k violated: execution %d fills order %lld"
+							" before the older order %lld of its level (first/last fill in"
+							" executions %d/%d, %lld left)\n", fx, (long long) o->id,
+							(long long) p->id, first_exec[i], last_exec[i],
+							(long long) out->orders[i].quantity);
+					rc = MC_K;
+					break;
+				}
+			}
+		}
+		free(first_exec);
+		free(last_exec);
+		if (rc != MC_OK)
+			goto done;
 	}
 
 	/* i: determinism */

@@ -2,7 +2,8 @@
  * test_match.c
  *	  Hand-computed cases for the matching core (src/match.c): the seed's
  *	  triangle, one of each kind of match, pro-rata remainders, ties,
- *	  the order of candidates, and trimming.
+ *	  the order of candidates, trimming, and a level under either
+ *	  allocation rule.
  */
 #include <stdint.h>
 #include <string.h>
@@ -402,6 +403,78 @@ main(void)
 	CHECK(f.orders[a].filled == 7 && f.orders[a].quantity == 2 && f.orders[a].trimmed == 1 &&
 		  f.orders[a].escrow == 2 && f.accounts[a].free_cash == 0,
 		  "fee trim: it keeps 2 micro-contracts with escrow 2, trims 1, and its cash stays at 0");
+	match_free_output(&f.book);
+
+	/*
+	 * Allocation, one level of three buyers at 0.50 (ids 10, 11, 12 with
+	 * 3, 2 and 4) against a seller of 5 at 0.50, house fee 1%.  S = 1.00,
+	 * so every leg pays 0.50 per unit; fee = 1% of min(paid, q - paid).
+	 *
+	 * Pro-rata: shares 3 x 5/9 = 1.666666|6, 2 x 5/9 = 1.111111|1,
+	 * 4 x 5/9 = 2.222222|2; floors sum to 4.999999, the last micro-unit
+	 * to the largest remainder (id 10): 1.666667, 1.111111, 2.222222.
+	 * Payments 0.8333335, 0.5555555, 1.111111, seller 2.50: floors sum to
+	 * 4.999999, the tie on the remainder .5 (ids 10 and 11) goes to id 10:
+	 * 0.833334, 0.555555, 1.111111.  Fees: 1% of 0.833333, 0.555555,
+	 * 1.111111 and 2.50: 0.008333, 0.005555, 0.011111, 0.025.
+	 */
+	for (d = 0; d < 2; d++)
+	{
+		const char *rule = d == 0 ? "pro-rata" : "price-time";
+
+		setup(&f, 2);
+		f.book.fee_bps = 100;
+		f.book.allocation = d == 0 ? MATCH_PRO_RATA : MATCH_PRICE_TIME;
+		/* placed out of id order: the core sorts the level by id */
+		c = add(&f, 12, 0, 1, C(4), C(0.50), 0);
+		a = add(&f, 10, 0, 1, C(3), C(0.50), 0);
+		b = add(&f, 11, 0, 1, C(2), C(0.50), 0);
+		add(&f, 20, 0, 0, C(5), C(0.50), 0);
+		escrows(&f);
+		CHECK(match_run(&f.book) == 1 && f.book.executions[0].quantity == C(5),
+			  "%s: one execution of 5", rule);
+		if (d == 0)
+		{
+			CHECK(f.orders[a].filled == 1666667 && f.orders[b].filled == 1111111 &&
+				  f.orders[c].filled == 2222222,
+				  "pro-rata: the level fills 1.666667, 1.111111, 2.222222 (largest remainder to id 10)");
+			CHECK(paid(&f, a) == 833334 && paid(&f, b) == 555555 && paid(&f, c) == 1111111,
+				  "pro-rata: they pay 0.833334, 0.555555, 1.111111");
+			CHECK(fees(&f, a, &ca) == 8333 && fees(&f, b, &cb) == 5555 &&
+				  fees(&f, c, &cc) == 11111 && f.book.fees == 8333 + 5555 + 11111 + 25000,
+				  "pro-rata: fees 0.008333, 0.005555, 0.011111, seller 0.025");
+			CHECK(f.book.n_fills == 4, "pro-rata: four fills, every order of the level");
+		}
+		else
+		{
+			CHECK(f.orders[a].filled == C(3) && f.orders[b].filled == C(2) &&
+				  f.orders[c].filled == 0 && f.orders[c].quantity == C(4),
+				  "price-time: the oldest two fill whole (3, 2), the newest waits with 4");
+			CHECK(paid(&f, a) == C(1.5) && paid(&f, b) == C(1) && paid(&f, c) == 0,
+				  "price-time: they pay 1.50, 1.00, 0");
+			CHECK(fees(&f, a, &ca) == 15000 && fees(&f, b, &cb) == 10000 &&
+				  f.book.fees == 15000 + 10000 + 25000,
+				  "price-time: fees 0.015, 0.010, seller 0.025");
+			CHECK(f.book.n_fills == 3, "price-time: three fills, the newest order none");
+		}
+		match_free_output(&f.book);
+	}
+
+	/*
+	 * Price-time, the oldest order partly: the seller of 2 against the
+	 * same level fills id 10 with 2 of its 3; ids 11 and 12 wait.
+	 */
+	setup(&f, 2);
+	f.book.allocation = MATCH_PRICE_TIME;
+	c = add(&f, 12, 0, 1, C(4), C(0.50), 0);
+	b = add(&f, 11, 0, 1, C(2), C(0.50), 0);
+	a = add(&f, 10, 0, 1, C(3), C(0.50), 0);
+	add(&f, 20, 0, 0, C(2), C(0.50), 0);
+	escrows(&f);
+	match_run(&f.book);
+	CHECK(f.orders[a].filled == C(2) && f.orders[a].quantity == C(1) &&
+		  f.orders[b].filled == 0 && f.orders[c].filled == 0 && f.book.n_fills == 2,
+		  "price-time: a fill smaller than the oldest order goes to it alone (2 of its 3)");
 	match_free_output(&f.book);
 
 	/*

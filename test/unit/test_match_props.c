@@ -178,6 +178,8 @@ gen_book(MatchBook *b, int64_t *initial)
 			b->creator_fee_bps = (int32_t) (chance(15) ? below(10001 - b->fee_bps)
 											: below(101));
 	}
+	/* either allocation rule, half the books each */
+	b->allocation = chance(50) ? MATCH_PRICE_TIME : MATCH_PRO_RATA;
 	b->accounts = mc_xmalloc(sizeof(MatchAccount) * (size_t) nacc);
 	b->holdings = mc_xmalloc(sizeof(int64_t) * (size_t) nacc * (size_t) n);
 	memset(b->holdings, 0, sizeof(int64_t) * (size_t) nacc * (size_t) n);

@@ -144,6 +144,14 @@ else
 	not_ok "closing_auction of the markets made in 0.1"
 fi
 
+# and allocate as they did: pro-rata
+if [ "$(echo "SELECT string_agg(number || ':' || allocation, ' ' ORDER BY number) FROM market.markets" |
+		as_role upgrade_operator $OLD)" = "1:pro_rata 2:pro_rata" ]; then
+	ok "markets made in 0.1 have allocation pro_rata after the update"
+else
+	not_ok "allocation of the markets made in 0.1"
+fi
+
 # ---------------------------------------------------------------------------
 # The updated catalog equals a fresh install, object by object
 # ---------------------------------------------------------------------------
