@@ -68,6 +68,11 @@ all:
 	@exit 1
 endif
 
+# PGXS tracks no header dependencies (unless the server was configured
+# with --enable-depend): rebuild every object when any of our headers
+# changes, or a stale object keeps an old struct layout (MarketRow).
+$(OBJS): $(wildcard src/*.h)
+
 .PHONY: deps test demo unit bench fuzz
 
 # Install missing Debian packages (needs root and the Debian mirror).
