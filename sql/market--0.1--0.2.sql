@@ -1832,3 +1832,17 @@ GRANT EXECUTE ON FUNCTION market.create_market(text, text[], numeric, timestampt
 COMMENT ON FUNCTION market.create_market(text, text[], numeric, timestamptz, bigint, text, text,
 		int, bigint, int, interval, numrange[], boolean, boolean, text) IS
 	'opens a market with 2 to 256 outcomes numbered 1..N, and returns its id (a snowflake; admins)';
+
+-- The rule shows in market_overview, appended last (with the option the
+-- view had: CREATE OR REPLACE VIEW resets it).
+CREATE OR REPLACE VIEW market.market_overview WITH (security_barrier = true) AS
+SELECT m.id, m.number, m.description, m.kind,
+	   CASE WHEN m.state IN ('active', 'paused') AND m.close_at <= pg_catalog.now()
+			THEN 'closed' ELSE m.state END AS state,
+	   m.tick * 0.000001 AS tick_size, m.close_at, m.oracle, m.oracle_kind,
+	   m.fee_bps, m.creator, m.creator_fee_bps, m.dispute_window, m.auto_execute,
+	   (SELECT count(*) FROM market.outcomes o WHERE o.market = m.id) AS outcomes,
+	   (SELECT count(*) FROM market.orders o WHERE o.market = m.id AND o.status = 'open') AS open_orders,
+	   c.balance * 0.000001 AS collateral, m.created_at, m.closing_auction, m.allocation
+  FROM market.markets m JOIN market.accounts c ON c.id = m.collateral;
+COMMENT ON COLUMN market.market_overview.allocation IS 'how an auction shares a price level''s fill: pro_rata (by quantity) or price_time (oldest first)';

@@ -627,7 +627,7 @@ SELECT m.id, m.number, m.description, m.kind,
 	   m.fee_bps, m.creator, m.creator_fee_bps, m.dispute_window, m.auto_execute,
 	   (SELECT count(*) FROM market.outcomes o WHERE o.market = m.id) AS outcomes,
 	   (SELECT count(*) FROM market.orders o WHERE o.market = m.id AND o.status = 'open') AS open_orders,
-	   c.balance * 0.000001 AS collateral, m.created_at, m.closing_auction
+	   c.balance * 0.000001 AS collateral, m.created_at, m.closing_auction, m.allocation
   FROM market.markets m JOIN market.accounts c ON c.id = m.collateral;
 COMMENT ON VIEW market.market_overview IS
 	'every market with its effective state (closed once close_at has passed), open orders and collateral';
@@ -2218,5 +2218,6 @@ COMMENT ON COLUMN market.positions_summary.market_description IS 'the market''s 
 COMMENT ON COLUMN market.trades.account_label IS 'the party''s account label';
 COMMENT ON COLUMN market.trades.market_description IS 'the market''s question';
 COMMENT ON COLUMN market.market_overview.closing_auction IS 'whether the market runs one last auction on its book when it closes';
+COMMENT ON COLUMN market.market_overview.allocation IS 'how an auction shares a price level''s fill: pro_rata (by quantity) or price_time (oldest first)';
 COMMENT ON COLUMN market.order_book.market_description IS 'the market''s question';
 COMMENT ON COLUMN market.book_prices.market_description IS 'the market''s question';

@@ -45,6 +45,10 @@ SELECT market.create_market('2: price time', ARRAY['YES', 'NO'], fee_bps => 100,
 							allocation => 'price_time') AS m2 \gset
 RESET SESSION AUTHORIZATION;
 SELECT number, allocation FROM market.markets ORDER BY number;
+-- the rule is public: market_overview shows it to a trader too
+SET SESSION AUTHORIZATION alloc_alice;
+SELECT number, allocation FROM market.market_overview ORDER BY number;
+RESET SESSION AUTHORIZATION;
 
 -- 2. The same book in each, placed in this order: alice buys 3 YES at
 -- 0.50, bob 2, carol 4 (one level of 9); dave sells 5 YES at 0.50.
