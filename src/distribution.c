@@ -431,15 +431,6 @@ require_spender(int64 account, Oid owner, const char *action)
 			 errhint("Use an account your role owns, or act as a member of market_operator too.")));
 }
 
-static Datum
-int8_array(Datum *elems, bool *nulls, int n)
-{
-	int			dims[1] = {n};
-	int			lbs[1] = {1};
-
-	return PointerGetDatum(construct_md_array(elems, nulls, 1, dims, lbs, INT8OID, 8, true,
-											  TYPALIGN_DOUBLE));
-}
 
 static Datum
 text_array(Datum *elems, int n)
@@ -534,10 +525,10 @@ pay_in(int64 market, int64 collateral_account, int64 account, int64 amount, int6
 		kinds[n++] = CStringGetTextDatum("fee");
 	}
 	values[0] = Int64GetDatum(market);
-	values[1] = int8_array(t, NULL, n);
-	values[2] = int8_array(a, NULL, n);
-	values[3] = int8_array(amt, NULL, n);
-	values[4] = int8_array(bal, nulls, n);
+	values[1] = market_int8_array(t, NULL, n);
+	values[2] = market_int8_array(a, NULL, n);
+	values[3] = market_int8_array(amt, NULL, n);
+	values[4] = market_int8_array(bal, nulls, n);
 	values[5] = text_array(kinds, n);
 	market_exec(&insert_entries, values, NULL, SPI_OK_INSERT);
 }
@@ -1120,10 +1111,10 @@ market_distribution_fix_payouts(const MarketRow *m, int64 collateral)
 
 	values[0] = Int64GetDatum(m->id);
 	values[1] = CStringGetTextDatum("payout");
-	values[2] = int8_array(accounts, NULL, (int) n + 1);
-	values[3] = int8_array(amounts, NULL, (int) n + 1);
-	values[4] = int8_array(costs, NULL, (int) n + 1);
-	values[5] = int8_array(positions, nulls, (int) n + 1);
+	values[2] = market_int8_array(accounts, NULL, (int) n + 1);
+	values[3] = market_int8_array(amounts, NULL, (int) n + 1);
+	values[4] = market_int8_array(costs, NULL, (int) n + 1);
+	values[5] = market_int8_array(positions, nulls, (int) n + 1);
 	market_exec(&insert_owed, values, NULL, SPI_OK_INSERT);
 }
 
@@ -1259,26 +1250,26 @@ market_distribution_settle(ReturnSetInfo *rsinfo, const MarketRow *m, const char
 			j_kind[i] = CStringGetTextDatum(kind);
 		}
 		values[0] = Int64GetDatum(m->id);
-		values[1] = int8_array(j_transfer, NULL, nj + 1);
-		values[2] = int8_array(j_accounts, NULL, nj + 1);
-		values[3] = int8_array(j_amounts, NULL, nj + 1);
-		values[4] = int8_array(j_after, NULL, nj + 1);
+		values[1] = market_int8_array(j_transfer, NULL, nj + 1);
+		values[2] = market_int8_array(j_accounts, NULL, nj + 1);
+		values[3] = market_int8_array(j_amounts, NULL, nj + 1);
+		values[4] = market_int8_array(j_after, NULL, nj + 1);
 		values[5] = text_array(j_kind, nj + 1);
 		market_exec(&insert_entries, values, NULL, SPI_OK_INSERT);
 	}
 	values[0] = Int64GetDatum(m->id);
 	values[1] = Int64GetDatum(transfer);
-	values[2] = int8_array(row_accounts, NULL, (int) n);
-	values[3] = int8_array(row_positions, NULL, (int) n);
-	values[4] = int8_array(j_accounts, NULL, nj + 1);
-	values[5] = int8_array(j_after, NULL, nj + 1);
+	values[2] = market_int8_array(row_accounts, NULL, (int) n);
+	values[3] = market_int8_array(row_positions, NULL, (int) n);
+	values[4] = market_int8_array(j_accounts, NULL, nj + 1);
+	values[5] = market_int8_array(j_after, NULL, nj + 1);
 	if (nj == 0)
 	{
 		/* nothing to pay: mark the rows, touch no balance */
 		Datum		none[1] = {Int64GetDatum(0)};
 
-		values[4] = int8_array(none, NULL, 0);
-		values[5] = int8_array(none, NULL, 0);
+		values[4] = market_int8_array(none, NULL, 0);
+		values[5] = market_int8_array(none, NULL, 0);
 	}
 	market_exec(&mark_paid, values, NULL, SPI_OK_UPDATE);
 

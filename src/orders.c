@@ -915,9 +915,7 @@ cancel_of_account(int64 account, bool one_market, int64 only_market)
 	}
 
 	values[0] = Int64GetDatum(account);
-	values[1] = PointerGetDatum(construct_array(allowed, nallowed, INT8OID,
-												sizeof(int64), FLOAT8PASSBYVAL,
-												TYPALIGN_DOUBLE));
+	values[1] = market_int8_array(allowed, NULL, nallowed);
 	n = market_exec(&cancel_account_orders, values, NULL, SPI_OK_INSERT_RETURNING);
 	market_notify_rows();
 	market_unbound_waits(bound);

@@ -285,11 +285,6 @@ static MarketStatement pool_balance = {
 	1, {INT8OID}
 };
 
-static Datum
-int8_array(Datum *elems, int n)
-{
-	return PointerGetDatum(construct_array(elems, n, INT8OID, 8, true, TYPALIGN_DOUBLE));
-}
 
 bool
 market_is_pool(const MarketRow *m)
@@ -371,7 +366,7 @@ pool_transfer(const MarketRow *m, const char *kind, int n, const int64 *accounts
 	if (nz == 0)
 		return 0;
 
-	values[0] = int8_array(ids, nz);
+	values[0] = market_int8_array(ids, NULL, nz);
 	locked_rows = market_exec_locking(&lock_accounts, values, NULL, SPI_OK_SELECT, m->number);
 
 	/*
@@ -449,20 +444,14 @@ pool_transfer(const MarketRow *m, const char *kind, int n, const int64 *accounts
 	values[0] = Int64GetDatum(transfer);
 	values[1] = Int64GetDatum(m->id);
 	values[2] = CStringGetTextDatum(kind);
-	values[3] = int8_array(j_accounts, nz);
-	values[4] = int8_array(j_amounts, nz);
-	{
-		int			dims[1] = {nz};
-		int			lbs[1] = {1};
-
-		values[5] = PointerGetDatum(construct_md_array(j_after, j_nulls, 1, dims, lbs,
-													   INT8OID, 8, true, TYPALIGN_DOUBLE));
-	}
+	values[3] = market_int8_array(j_accounts, NULL, nz);
+	values[4] = market_int8_array(j_amounts, NULL, nz);
+	values[5] = market_int8_array(j_after, j_nulls, nz);
 	market_exec(&journal, values, nulls, SPI_OK_INSERT);
 	if (nu > 0)
 	{
-		values[0] = int8_array(u_ids, nu);
-		values[1] = int8_array(u_bal, nu);
+		values[0] = market_int8_array(u_ids, NULL, nu);
+		values[1] = market_int8_array(u_bal, NULL, nu);
 		market_exec(&set_balances, values, NULL, SPI_OK_UPDATE);
 	}
 	return transfer;
@@ -955,12 +944,12 @@ market_pool_settle(const MarketRow *m, int64 account, bool everyone, int64 limit
 		values[0] = Int64GetDatum(transfer);
 		values[1] = Int64GetDatum(m->id);
 		values[2] = CStringGetTextDatum(kind);
-		values[3] = int8_array(j_accounts, nz + 1);
-		values[4] = int8_array(j_amounts, nz + 1);
-		values[5] = int8_array(j_after, nz + 1);
+		values[3] = market_int8_array(j_accounts, NULL, nz + 1);
+		values[4] = market_int8_array(j_amounts, NULL, nz + 1);
+		values[5] = market_int8_array(j_after, NULL, nz + 1);
 		market_exec(&journal, values, NULL, SPI_OK_INSERT);
-		values[0] = int8_array(j_accounts, nz + 1);
-		values[1] = int8_array(j_after, nz + 1);
+		values[0] = market_int8_array(j_accounts, NULL, nz + 1);
+		values[1] = market_int8_array(j_after, NULL, nz + 1);
 		market_exec(&set_balances, values, NULL, SPI_OK_UPDATE);
 	}
 

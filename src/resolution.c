@@ -248,7 +248,7 @@ record(MarketRow *m, int64 *payouts, int32 n)
 		elems[i] = Int64GetDatum(payouts[i]);
 	market_cancel_book(m, "market resolved", MARKET_CANCEL_ALL, false, 0);
 	values[0] = Int64GetDatum(m->id);
-	values[1] = PointerGetDatum(construct_array(elems, n, INT8OID, 8, true, TYPALIGN_DOUBLE));
+	values[1] = market_int8_array(elems, NULL, n);
 	values[2] = ObjectIdGetDatum(market_caller());
 	market_exec(&record_report, values, NULL, SPI_OK_UPDATE);
 	if (market_is_pool(m))

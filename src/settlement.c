@@ -95,11 +95,6 @@ static MarketStatement journal = {
 	6, {INT8OID, INT8OID, TEXTOID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID}
 };
 
-static Datum
-int8_array(Datum *elems, int n)
-{
-	return PointerGetDatum(construct_array(elems, n, INT8OID, 8, true, TYPALIGN_DOUBLE));
-}
 
 PG_FUNCTION_INFO_V1(market_settle);
 Datum
@@ -278,17 +273,17 @@ market_settle(PG_FUNCTION_ARGS)
 		values[0] = Int64GetDatum(transfer);
 		values[1] = Int64GetDatum(market);
 		values[2] = CStringGetTextDatum(kind);
-		values[3] = int8_array(j_accounts, nj + 1);
-		values[4] = int8_array(j_amounts, nj + 1);
-		values[5] = int8_array(j_after, nj + 1);
+		values[3] = market_int8_array(j_accounts, NULL, nj + 1);
+		values[4] = market_int8_array(j_amounts, NULL, nj + 1);
+		values[5] = market_int8_array(j_after, NULL, nj + 1);
 		market_exec(&journal, values, NULL, SPI_OK_INSERT);
 	}
 
 	values[0] = Int64GetDatum(market);
 	values[1] = Int64GetDatum(transfer);
-	values[2] = int8_array(accounts, (int) n);
-	values[3] = int8_array(amounts, (int) n);
-	values[4] = int8_array(costs, (int) n);
+	values[2] = market_int8_array(accounts, NULL, (int) n);
+	values[3] = market_int8_array(amounts, NULL, (int) n);
+	values[4] = market_int8_array(costs, NULL, (int) n);
 	{
 		/* the paid accounts' new balances, and the collateral's */
 		Datum	   *ids = palloc(sizeof(Datum) * (nj + 1));
@@ -302,8 +297,8 @@ market_settle(PG_FUNCTION_ARGS)
 		}
 		ids[nj] = Int64GetDatum(m.collateral);
 		bal[nj] = Int64GetDatum(collateral - total);
-		values[5] = int8_array(ids, nj + 1);
-		values[6] = int8_array(bal, nj + 1);
+		values[5] = market_int8_array(ids, NULL, nj + 1);
+		values[6] = market_int8_array(bal, NULL, nj + 1);
 	}
 	market_exec(&pay, values, NULL, SPI_OK_UPDATE);
 

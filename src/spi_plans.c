@@ -14,7 +14,9 @@
  */
 #include "postgres.h"
 
+#include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "utils/array.h"
 #include "utils/snapmgr.h"
 
 #include "spi_plans.h"
@@ -94,4 +96,15 @@ market_get_int64(uint64 row, int col, bool *isnull)
 	Datum		d = market_get_datum(row, col, isnull);
 
 	return *isnull ? 0 : DatumGetInt64(d);
+}
+
+Datum
+market_int8_array(Datum *elems, bool *nulls, int n)
+{
+	int			dims[1] = {n};
+	int			lbs[1] = {1};
+
+	return PointerGetDatum(construct_md_array(elems, nulls, 1, dims, lbs, INT8OID,
+											  sizeof(int64), FLOAT8PASSBYVAL,
+											  TYPALIGN_DOUBLE));
 }

@@ -41,4 +41,7 @@ extern uint64 market_exec_latest(MarketStatement *stmt, Datum *values,
 extern int64 market_get_int64(uint64 row, int col, bool *isnull);
 extern Datum market_get_datum(uint64 row, int col, bool *isnull);
 
+/* A one-dimensional bigint[] of n elements (nulls may be NULL: none). */
+extern Datum market_int8_array(Datum *elems, bool *nulls, int n);
+
 #endif							/* MARKET_SPI_PLANS_H */
