@@ -22,11 +22,17 @@ OBJS = \
 	src/locks.o \
 	src/markets.o \
 	src/orders.o \
+	src/book_cancel.o \
 	src/match.o \
+	src/match_reach.o \
 	src/positions.o \
 	src/resolution.o \
 	src/settlement.o \
 	src/pools.o \
+	src/bulk.o \
+	src/auction_load.o \
+	src/auction_write.o \
+	src/auction.o \
 	src/execute.o \
 	src/invariants.o \
 	src/fees.o \
@@ -48,7 +54,7 @@ SHLIB_LINK = -lm
 PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
 
 EXTRA_CLEAN = results output_iso regression.diffs regression.out \
-	test/unit/*.o test/unit/test_snowflake test/unit/test_escrow test/unit/test_match test/unit/test_match_props test/unit/test_positions \
+	test/unit/*.o test/unit/test_snowflake test/unit/test_escrow test/unit/test_match test/unit/test_match_props test/unit/test_match_reach test/unit/test_positions \
 	test/unit/test_distribution test/unit/test_distribution_props \
 	test/fuzz/fuzz_match test/fuzz/fuzz_distribution test/fuzz/crash-* test/listen/listen_events
 
@@ -90,8 +96,11 @@ test/unit/test_escrow: test/unit/test_escrow.c src/escrow.c src/escrow.h
 test/unit/test_match: test/unit/test_match.c src/match.c src/match.h src/escrow.c src/escrow.h
 	$(CC) $(UNIT_CFLAGS) -o $@ test/unit/test_match.c src/match.c src/escrow.c
 
-test/unit/test_match_props: test/unit/test_match_props.c test/unit/match_check.h src/match.c src/match.h src/escrow.c src/escrow.h
+test/unit/test_match_props: test/unit/test_match_props.c test/unit/match_check.h test/unit/match_gen.h src/match.c src/match.h src/escrow.c src/escrow.h
 	$(CC) $(UNIT_CFLAGS) -Itest/unit -o $@ test/unit/test_match_props.c src/match.c src/escrow.c
+
+test/unit/test_match_reach: test/unit/test_match_reach.c test/unit/match_check.h test/unit/match_gen.h src/match_reach.c src/match_reach.h src/match.c src/match.h src/escrow.c src/escrow.h
+	$(CC) $(UNIT_CFLAGS) -Itest/unit -o $@ test/unit/test_match_reach.c src/match_reach.c src/match.c src/escrow.c
 
 test/unit/test_positions: test/unit/test_positions.c src/positions.c src/positions.h
 	$(CC) $(UNIT_CFLAGS) -Itest/unit -o $@ test/unit/test_positions.c src/positions.c
@@ -102,12 +111,13 @@ test/unit/test_distribution: test/unit/test_distribution.c src/distribution_math
 test/unit/test_distribution_props: test/unit/test_distribution_props.c test/unit/distribution_check.h src/distribution_math.c src/distribution_math.h
 	$(CC) $(UNIT_CFLAGS) -Itest/unit -o $@ test/unit/test_distribution_props.c src/distribution_math.c -lm
 
-unit: test/unit/test_snowflake test/unit/test_escrow test/unit/test_match test/unit/test_match_props test/unit/test_positions \
+unit: test/unit/test_snowflake test/unit/test_escrow test/unit/test_match test/unit/test_match_props test/unit/test_match_reach test/unit/test_positions \
 	test/unit/test_distribution test/unit/test_distribution_props
 	test/unit/test_snowflake
 	test/unit/test_escrow
 	test/unit/test_match
 	test/unit/test_match_props
+	test/unit/test_match_reach
 	test/unit/test_positions
 	test/unit/test_distribution
 	test/unit/test_distribution_props 100000

@@ -1846,3 +1846,13 @@ SELECT m.id, m.number, m.description, m.kind,
 	   c.balance * 0.000001 AS collateral, m.created_at, m.closing_auction, m.allocation
   FROM market.markets m JOIN market.accounts c ON c.id = m.collateral;
 COMMENT ON COLUMN market.market_overview.allocation IS 'how an auction shares a price level''s fill: pro_rata (by quantity) or price_time (oldest first)';
+
+-- ---------------------------------------------------------------------------
+-- Continuous matching (SPEC 7a): the book index in the order the auction
+-- reads each side (best price first, then the older order), so that a
+-- placement in an auto_execute market reads only the range it can reach.
+-- ---------------------------------------------------------------------------
+DROP INDEX market.orders_book;
+CREATE INDEX orders_book ON market.orders
+	(market, outcome, side, (CASE WHEN side = 'buy' THEN -price ELSE price END), id)
+	WHERE status = 'open';

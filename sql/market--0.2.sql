@@ -346,8 +346,12 @@ CREATE TABLE market.orders (
 );
 -- one open order per account and market; also the account's open orders
 CREATE UNIQUE INDEX orders_one_open ON market.orders (account, market) WHERE status = 'open';
--- the book, in the order the auction reads it
-CREATE INDEX orders_book ON market.orders (market, outcome, side, price) WHERE status = 'open';
+-- the book, in the order the auction reads it: each side best price first
+-- (bids by descending price, asks ascending), then the older order; a
+-- placement in an auto_execute market reads only the range it can reach
+CREATE INDEX orders_book ON market.orders
+	(market, outcome, side, (CASE WHEN side = 'buy' THEN -price ELSE price END), id)
+	WHERE status = 'open';
 COMMENT ON TABLE market.orders IS
 	'limit orders; price, quantity (open remainder), original and escrow in micro-units';
 

@@ -172,7 +172,7 @@ extern void market_distribution_settle(struct ReturnSetInfo *rsinfo, const Marke
 extern void market_distribution_check(int64 market);
 extern void market_distribution_invariants(struct ReturnSetInfo *rsinfo);
 
-/* orders.c */
+/* book_cancel.c */
 typedef enum MarketCancel
 {
 	MARKET_CANCEL_ALL,			/* every open order */
@@ -182,12 +182,38 @@ typedef enum MarketCancel
 
 extern int	market_cancel_book(const MarketRow *m, const char *reason, MarketCancel which,
 							   bool nowait, TimestampTz asof);
+extern int	market_cancel_book_orders(const MarketRow *m, const char *reason, Datum *ids, int n);
 
 /* fees.c */
 extern void market_pay_creator_fees(const MarketRow *m);
 
-/* execute.c */
-extern void market_auction(const MarketRow *m);
+/* auction.c */
+
+/* A placement in an auto_execute market, matched as it is placed (SPEC 7a). */
+typedef struct MarketPlacement
+{
+	int64		order;			/* the new order's id */
+	int64		account;
+	int64		outcome;		/* its outcome's id */
+	bool		is_buy;
+	int64		price;
+	int64		quantity;
+	int64		escrow;
+	bool		ioc;
+	int64		replaced;		/* the order it replaces, or 0 */
+	int64		released;		/* that order's escrow */
+	/* set by market_placement_match: the placer's row, locked */
+	int64		balance;
+	int64		locked;
+	/* private to auction.c */
+	void	   *private;
+	MemoryContext cxt;
+} MarketPlacement;
+
+extern void market_placement_match(const MarketRow *m, MarketPlacement *p);
+extern void market_placement_write(const MarketRow *m, MarketPlacement *p);
+extern int64 market_auction(const MarketRow *m, TimestampTz asof, bool closing,
+							Tuplestorestate *out, TupleDesc outdesc, bool nowait);
 extern int64 market_closing_auction(const MarketRow *m, TimestampTz asof, bool nowait,
 									Tuplestorestate *out, TupleDesc outdesc);
 

@@ -3,7 +3,7 @@
  *	  The pure matching core: one call auction over one market's book.
  *
  * No PostgreSQL calls: the unit tests, the property test and the fuzzer
- * link it alone; execute.c binds it to tables.  All amounts are int64
+ * link it alone; auction.c binds it to tables.  All amounts are int64
  * micro-units (cash, contracts and prices); products use 128-bit integers.
  *
  * The caller fills a MatchBook with the market's open orders, the accounts

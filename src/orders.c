@@ -1,8 +1,7 @@
 /*
  * orders.c
  *	  Limit orders and their escrow: place_order, replace_order,
- *	  cancel_order, cancel_orders (bulk), and the set-based cancellation
- *	  of a market's book that auctions and changes of state use.
+ *	  cancel_order and cancel_orders (bulk).
  *
  * Escrow (SPEC section 6) is reserved at placement and kept, at every
  * commit, equal to the account's locked cash:
@@ -22,12 +21,22 @@
  *
  * Locks, in this order: the market lock in MARKET_LOCK_TRADE mode (orders
  * in one market are placed in parallel; an auction or a change of state
- * excludes them; an auto_execute market takes MARKET_LOCK_FREEZE, since it
- * runs the auction right after placing), then the account row FOR UPDATE (two orders of one
+ * excludes them), then the account row FOR UPDATE (two orders of one
  * account, in any markets, are placed one after the other, so they cannot
  * both spend the same available cash).  The market row is read against the
  * latest committed state after the market lock is granted.  Holdings are
  * changed only by auctions and settlement, which the market lock excludes.
+ *
+ * An auto_execute market matches at placement (SPEC 7a), so it takes
+ * MARKET_LOCK_FREEZE up front (an upgrade from the trade lock would
+ * deadlock two placers).  Its placement reads the account row without a
+ * lock: the auction locks the placer together with every account it
+ * touches, in one statement in id order, and only then is the order
+ * checked against the locked row and written (auction.c,
+ * market_placement_match).  Locking the placer first, then the auction's
+ * batch, is an order another auction's batch can cross: that deadlocked.
+ * An idempotency key is looked up before (a retry of a committed call
+ * returns at once) and again under the lock.
  *
  * cancel_orders(account) touches every market the account has orders in.
  * It takes their market locks (MARKET_LOCK_TRADE) in market id order before
@@ -80,6 +89,15 @@ static MarketStatement lock_account = {
 	"       COALESCE((SELECT h.quantity FROM market.holdings h"
 	"                  WHERE h.account = a.id AND h.outcome = $2), 0)"
 	"  FROM market.accounts a WHERE a.id = $1 FOR UPDATE OF a",
+	2, {INT8OID, INT8OID}
+};
+
+/* The same without the lock: an auto_execute placement locks it later. */
+static MarketStatement read_account = {
+	"SELECT a.kind, a.owner::pg_catalog.oid, a.balance, a.locked,"
+	"       COALESCE((SELECT h.quantity FROM market.holdings h"
+	"                  WHERE h.account = a.id AND h.outcome = $2), 0)"
+	"  FROM market.accounts a WHERE a.id = $1",
 	2, {INT8OID, INT8OID}
 };
 
@@ -161,53 +179,6 @@ static MarketStatement cancel_account_orders = {
 	"   FROM cancelled c ORDER BY c.market, c.id"
 	" RETURNING id, name, market, payload::pg_catalog.text",
 	2, {INT8OID, INT8ARRAYOID}
-};
-
-/* $3: 'all' open orders, or only 'expired' gtd ones, or only 'ioc' ones */
-static MarketStatement cancel_book = {
-	"WITH cancelled AS ("
-	"  UPDATE market.orders o SET status = 'cancelled', cancel_reason = $2, escrow = 0,"
-	"         closed_at = pg_catalog.now()"
-	"    FROM (SELECT id, escrow FROM market.orders"
-	"           WHERE market = $1 AND status = 'open'"
-	"             AND ($3 = 'all'"
-	"                  OR ($3 = 'expired' AND expires_at <= $4)"
-	"                  OR ($3 = 'ioc' AND time_in_force = 'ioc'))) old"
-	"   WHERE o.id = old.id"
-	"  RETURNING o.id, o.account, old.escrow AS released),"
-	" unlocked AS ("
-	"  UPDATE market.accounts a SET locked = a.locked - r.released"
-	"    FROM (SELECT account, pg_catalog.sum(released)::pg_catalog.int8 AS released"
-	"            FROM cancelled GROUP BY account) r"
-	"   WHERE a.id = r.account AND r.released > 0)"
-	" INSERT INTO market.events (id, name, market, account, payload)"
-	" SELECT market.snowflake(), 'order_cancelled', $1, c.account,"
-	"        pg_catalog.jsonb_build_object('order', c.id::pg_catalog.text, 'reason', $2,"
-	"                                      'released', c.released * 0.000001)"
-	"   FROM cancelled c ORDER BY c.id"
-	" RETURNING id, name, market, payload::pg_catalog.text",
-	4, {INT8OID, TEXTOID, TEXTOID, TIMESTAMPTZOID}
-};
-
-static MarketStatement lock_book_accounts = {
-	"SELECT id FROM market.accounts WHERE id IN"
-	" (SELECT account FROM market.orders WHERE market = $1 AND status = 'open'"
-	"     AND ($2 = 'all'"
-	"          OR ($2 = 'expired' AND expires_at <= $3)"
-	"          OR ($2 = 'ioc' AND time_in_force = 'ioc')))"
-	" ORDER BY id FOR UPDATE",
-	3, {INT8OID, TEXTOID, TIMESTAMPTZOID}
-};
-
-/* The same, for a caller that must not wait (execute_all). */
-static MarketStatement lock_book_accounts_nowait = {
-	"SELECT id FROM market.accounts WHERE id IN"
-	" (SELECT account FROM market.orders WHERE market = $1 AND status = 'open'"
-	"     AND ($2 = 'all'"
-	"          OR ($2 = 'expired' AND expires_at <= $3)"
-	"          OR ($2 = 'ioc' AND time_in_force = 'ioc')))"
-	" ORDER BY id FOR UPDATE NOWAIT",
-	3, {INT8OID, TEXTOID, TIMESTAMPTZOID}
 };
 
 /* A required text argument that must be one of the given words. */
@@ -314,18 +285,19 @@ typedef struct LockedAccount
 } LockedAccount;
 
 /*
- * Lock a trader's account row, read its holding of an outcome (0: none
- * asked), and check the caller may act for it.
+ * Read a trader's account row, locked (FOR UPDATE) or not, with its
+ * holding of an outcome (0: none asked), and check the caller may act
+ * for it.
  */
 static LockedAccount
-lock_trader_account(int64 account, int64 outcome, const char *action)
+read_trader_account(int64 account, int64 outcome, const char *action, bool lock)
 {
 	Datum		values[2] = {Int64GetDatum(account), Int64GetDatum(outcome)};
 	LockedAccount a;
 	char	   *kind;
 	bool		isnull;
 
-	if (market_exec(&lock_account, values, NULL, SPI_OK_SELECT) != 1)
+	if (market_exec(lock ? &lock_account : &read_account, values, NULL, SPI_OK_SELECT) != 1)
 		market_account_not_found(account);
 	kind = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 	a.owner = DatumGetObjectId(market_get_datum(0, 2, &isnull));
@@ -341,6 +313,12 @@ lock_trader_account(int64 account, int64 outcome, const char *action)
 				 errdetail("System accounts do not trade.")));
 	market_require_account(account, a.owner, true, action);
 	return a;
+}
+
+static LockedAccount
+lock_trader_account(int64 account, int64 outcome, const char *action)
+{
+	return read_trader_account(account, outcome, action, true);
 }
 
 /* The account's open order in a market: its id, or 0; *escrow set. */
@@ -378,6 +356,17 @@ change_locked(int64 account, int64 delta)
 		market_exec(&add_locked, values, NULL, SPI_OK_UPDATE);
 }
 
+static void
+refuse_escrow(int64 account, int64 escrow, int64 available)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_MARKET_INSUFFICIENT_FUNDS),
+			 errmsg("insufficient funds in account " INT64_FORMAT, account),
+			 errdetail("The order needs escrow of %s; available is %s.",
+					   market_micros_to_cstring(escrow),
+					   market_micros_to_cstring(available))));
+}
+
 /*
  * Place (replace == false) or replace an order.  Returns the new order's
  * id (or, for a repeated idempotency key, the first call's).
@@ -401,6 +390,7 @@ place(OrderRequest *r, bool replace)
 	int64		id;
 	int64		event;
 	StringInfoData payload;
+	MarketPlacement placement;
 
 	values[0] = Int64GetDatum(r->outcome);
 	if (market_exec(&outcome_market, values, NULL, SPI_OK_SELECT) != 1)
@@ -445,7 +435,15 @@ place(OrderRequest *r, bool replace)
 							market_micros_to_cstring(r->amount))));
 	}
 
-	a = lock_trader_account(r->account, r->outcome, "place orders");
+	/*
+	 * In a batch market the account row is locked now, and the order
+	 * placed under that lock.  In an auto_execute market it is only read:
+	 * the auction locks it with every other account it touches, in one
+	 * ordered statement, and the order is checked against it again then
+	 * (market_placement_match).  Locking it here, before the auction's
+	 * batch, is the lock order that deadlocked with auctions elsewhere.
+	 */
+	a = read_trader_account(r->account, r->outcome, "place orders", !m.auto_execute);
 	held = a.held;
 
 	if (r->key)
@@ -472,17 +470,38 @@ place(OrderRequest *r, bool replace)
 
 	escrow = escrow_of(r->is_buy, r->quantity, r->price, held, m.fee_bps + m.creator_fee_bps);
 	if (escrow > a.balance - a.locked + released)
-		ereport(ERROR,
-				(errcode(ERRCODE_MARKET_INSUFFICIENT_FUNDS),
-				 errmsg("insufficient funds in account " INT64_FORMAT, r->account),
-				 errdetail("The order needs escrow of %s; available is %s.",
-						   market_micros_to_cstring(escrow),
-						   market_micros_to_cstring(a.balance - a.locked + released))));
+		refuse_escrow(r->account, escrow, a.balance - a.locked + released);
+
+	id = market_snowflake_next();
+	if (m.auto_execute)
+	{
+		/* match it now: load its reach, match, lock (SPEC 7a) */
+		placement.order = id;
+		placement.account = r->account;
+		placement.outcome = r->outcome;
+		placement.is_buy = r->is_buy;
+		placement.price = r->price;
+		placement.quantity = r->quantity;
+		placement.escrow = escrow;
+		placement.ioc = strcmp(r->time_in_force, "ioc") == 0;
+		placement.replaced = old_order;
+		placement.released = released;
+		market_placement_match(&m, &placement);
+		if (escrow > placement.balance - placement.locked + released)
+			refuse_escrow(r->account, escrow, placement.balance - placement.locked + released);
+
+		/* the account is locked now: a retry committed meanwhile wins */
+		if (r->key)
+		{
+			int64		earlier;
+
+			if (market_idempotency_lookup(r->account, r->key, request, &earlier))
+				return earlier;
+		}
+	}
 
 	if (old_order != 0)
 		cancel_one(old_order, "replaced");
-
-	id = market_snowflake_next();
 	event = market_snowflake_next();
 	initStringInfo(&payload);
 	appendStringInfo(&payload,
@@ -520,7 +539,7 @@ place(OrderRequest *r, bool replace)
 		market_idempotency_record(r->account, r->key, request, id);
 
 	if (m.auto_execute)
-		market_auction(&m);
+		market_placement_write(&m, &placement);
 	return id;
 }
 
@@ -657,38 +676,6 @@ market_cancel_order(PG_FUNCTION_ARGS)
 	SPI_finish();
 
 	PG_RETURN_NUMERIC(market_micros_to_numeric(released));
-}
-
-/*
- * Cancel a market's open orders and release their escrow, in one pass:
- * all of them (a market leaving trading), the expired gtd ones, or the
- * ioc ones (after an auction).  Caller holds the market's freeze lock.
- * With nowait, a busy account row raises 55P03 instead of waiting (and a
- * wait longer than lock_timeout raises it too: "market N is busy").  asof
- * is the instant gtd orders are expired against (0: now).
- * Returns the number cancelled.
- */
-int
-market_cancel_book(const MarketRow *m, const char *reason, MarketCancel which,
-				   bool nowait, TimestampTz asof)
-{
-	int64		market = m->id;
-	static const char *const which_names[] = {"all", "expired", "ioc"};
-	TimestampTz now = asof != 0 ? asof : GetCurrentTimestamp();
-	Datum		values[4];
-	uint64		n;
-
-	values[0] = Int64GetDatum(market);
-	values[1] = CStringGetTextDatum(which_names[which]);
-	values[2] = TimestampTzGetDatum(now);
-	market_exec_locking(nowait ? &lock_book_accounts_nowait : &lock_book_accounts,
-						values, NULL, SPI_OK_SELECT, m->number);
-	values[1] = CStringGetTextDatum(reason);
-	values[2] = CStringGetTextDatum(which_names[which]);
-	values[3] = TimestampTzGetDatum(now);
-	n = market_exec(&cancel_book, values, NULL, SPI_OK_INSERT_RETURNING);
-	market_notify_rows();
-	return (int) n;
 }
 
 /* May orders of the market be cancelled now (SPEC section 5)? */
