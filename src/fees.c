@@ -12,6 +12,17 @@
  * balance to the creator in one transfer of kind "fee"; the market never
  * trades again, so the account stays at zero and the creator is paid
  * exactly once.
+ *
+ * Locks.  The creator-fee account is a row of its market alone, taken
+ * under the market's freeze lock.  The creator's account is an ordinary
+ * user account (the creator may trade in other markets, whose auctions lock
+ * it with other traders in id order), so it follows the global rule of
+ * locks.c: the user rows a call changes are locked in one statement in id
+ * order.  finalize() changes no other user row, so the payout's own lock
+ * is that statement; settle, finalizing on the way, locks the creator with
+ * the holders it then pays (market_lock_settle_batch), and cancel_market
+ * with the book's accounts (market_lock_book), before anything else, so
+ * that the payout here finds the creator's row already locked.
  */
 #include "postgres.h"
 
