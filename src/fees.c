@@ -3,7 +3,7 @@
  *	  Creator fees of order-book markets (SPEC section 6a): paying what a
  *	  market's creator-fee account accrued to its creator.
  *
- * Each fill's fees are charged by the auction (execute.c): house fees to
+ * Each fill's fees are charged by the auction (auction_write.c): house fees to
  * "house", which keeps no running balance, and creator fees to the
  * market's own creator-fee account (markets.creator_fees), a row only the
  * market's auctions touch.  So neither house nor the creator's own account
@@ -12,6 +12,17 @@
  * balance to the creator in one transfer of kind "fee"; the market never
  * trades again, so the account stays at zero and the creator is paid
  * exactly once.
+ *
+ * Locks.  The creator-fee account is a row of its market alone, taken
+ * under the market's freeze lock.  The creator's account is an ordinary
+ * user account (the creator may trade in other markets, whose auctions lock
+ * it with other traders in id order), so it follows the global rule of
+ * locks.c: the user rows a call changes are locked in one statement in id
+ * order.  finalize() changes no other user row, so the payout's own lock
+ * is that statement; settle, finalizing on the way, locks the creator with
+ * the holders it then pays (market_lock_settle_batch), and cancel_market
+ * with the book's accounts (market_lock_book), before anything else, so
+ * that the payout here finds the creator's row already locked.
  */
 #include "postgres.h"
 

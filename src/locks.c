@@ -25,8 +25,33 @@
  * 2, so it cannot collide with an application's advisory locks.  In
  * pg_locks it shows as locktype 'advisory', objsubid 19787.
  *
- * Lock order everywhere: the market lock, then account rows (by id when
- * several are locked in one statement).
+ * Lock order everywhere (the rule every path keeps; a path that breaks it
+ * can meet another in a deadlock, 40P01):
+ *
+ *	  1. Market locks before account rows.  A call that holds an account
+ *		 row never waits for a market lock: it only tries one
+ *		 (cancel_orders' late markets, execute_all).  Two market locks are
+ *		 taken in market id order (cancel_orders), or only tried.
+ *	  2. User account rows in one statement, in id order (ORDER BY id FOR
+ *		 UPDATE): every account the call will change, the market's creator
+ *		 included when the call pays it.  A call that needs a second
+ *		 statement may lock in it only accounts it already holds, or whose
+ *		 ids are above every one it holds; anything else could hold a row
+ *		 that another call, locking in id order, has passed and waits
+ *		 behind.  So the callers that cannot know the set when they lock
+ *		 take a superset up front: market_lock_book() (a close with its
+ *		 closing auction, cancel_market with the creator) and
+ *		 market_lock_settle_batch() (settle finalizing on the way).
+ *	  3. A market's own rows (its collateral and creator-fee accounts,
+ *		 house never) after the user rows, or at any point by a holder of
+ *		 the market's freeze lock: nobody else can hold or want them then.
+ *
+ * A single call that takes one user row (deposit, withdraw, place_order
+ * outside auto_execute, cancel_order) keeps the rule trivially; a client
+ * transaction that makes several calls can still break it (a deposit, then
+ * place_order, holds a row and then waits for a market lock), and must be
+ * ready to retry 40P01, as any PostgreSQL client that locks rows in an
+ * order of its own.
  */
 #include "postgres.h"
 
@@ -40,6 +65,7 @@
 #include "utils/guc.h"
 
 #include "market.h"
+#include "pools.h"
 #include "spi_plans.h"
 
 #define MARKET_LOCKTAG_FIELD4	0x4D4B
@@ -241,4 +267,76 @@ market_exec_locking(MarketStatement *stmt, Datum *values, const char *nulls,
 	}
 	PG_END_TRY();
 	return n;
+}
+
+/*
+ * Lock, in one statement in id order, the owner of every open order of the
+ * market and the account extra (0: none).  Caller holds the freeze lock, so
+ * the book cannot change: the closing auction, cancelling the book and
+ * paying the creator then lock only rows held already.  With nowait, a
+ * busy row raises 55P03 (execute_all).
+ */
+static MarketStatement lock_book = {
+	"SELECT id FROM market.accounts"
+	" WHERE id OPERATOR(pg_catalog.=) ANY (pg_catalog.array_append(ARRAY("
+	"   SELECT account FROM market.orders WHERE market = $1 AND status = 'open'), $2))"
+	" ORDER BY id FOR UPDATE",
+	2, {INT8OID, INT8OID}
+};
+
+static MarketStatement lock_book_nowait = {
+	"SELECT id FROM market.accounts"
+	" WHERE id OPERATOR(pg_catalog.=) ANY (pg_catalog.array_append(ARRAY("
+	"   SELECT account FROM market.orders WHERE market = $1 AND status = 'open'), $2))"
+	" ORDER BY id FOR UPDATE NOWAIT",
+	2, {INT8OID, INT8OID}
+};
+
+void
+market_lock_book(const MarketRow *m, int64 extra, bool nowait)
+{
+	Datum		values[2] = {Int64GetDatum(m->id), Int64GetDatum(extra)};
+	char		nulls[2] = {' ', extra == 0 ? 'n' : ' '};
+
+	market_exec_locking(nowait ? &lock_book_nowait : &lock_book, values, nulls,
+						SPI_OK_SELECT, m->number);
+}
+
+/*
+ * settle() finalizing a market on the way pays the creator before it pays
+ * the holders.  Lock first, in one statement in id order, the creator and
+ * the accounts this settle will pay: those settle's own statement picks
+ * once finalization has written market.settlements (one row per holder of
+ * an order book's contracts, per committer of a pool), oldest id first, at
+ * most limit of them, or only account (0: everyone).
+ */
+static MarketStatement lock_holders_batch = {
+	"SELECT id FROM market.accounts"
+	" WHERE id OPERATOR(pg_catalog.=) ANY (pg_catalog.array_append(ARRAY("
+	"   SELECT account FROM market.holdings"
+	"    WHERE market = $1 AND quantity > 0 AND ($2::pg_catalog.int8 IS NULL OR account = $2)"
+	"    GROUP BY account ORDER BY account LIMIT $3), $4))"
+	" ORDER BY id FOR UPDATE",
+	4, {INT8OID, INT8OID, INT8OID, INT8OID}
+};
+
+static MarketStatement lock_committers_batch = {
+	"SELECT id FROM market.accounts"
+	" WHERE id OPERATOR(pg_catalog.=) ANY (pg_catalog.array_append(ARRAY("
+	"   SELECT account FROM market.commitments"
+	"    WHERE market = $1 AND ($2::pg_catalog.int8 IS NULL OR account = $2)"
+	"    GROUP BY account ORDER BY account LIMIT $3), $4))"
+	" ORDER BY id FOR UPDATE",
+	4, {INT8OID, INT8OID, INT8OID, INT8OID}
+};
+
+void
+market_lock_settle_batch(const MarketRow *m, int64 account, int64 limit)
+{
+	Datum		values[4] = {Int64GetDatum(m->id), Int64GetDatum(account),
+	Int64GetDatum(limit), Int64GetDatum(m->creator)};
+	char		nulls[4] = {' ', account == 0 ? 'n' : ' ', ' ', ' '};
+
+	market_exec_locking(market_is_pool(m) ? &lock_committers_batch : &lock_holders_batch, values, nulls,
+						SPI_OK_SELECT, m->number);
 }

@@ -157,7 +157,7 @@ extern void market_write_state(MarketRow *row, const char *state,
 							   const char *event, const char *reason);
 
 /* resolution.c */
-extern bool market_finalize_due(MarketRow *m);
+extern bool market_finalize_due(MarketRow *m, int64 account, int64 limit);
 
 /* distribution.c: distribution markets (SPEC section 10a) */
 struct ReturnSetInfo;
@@ -186,6 +186,10 @@ extern int	market_cancel_book_orders(const MarketRow *m, const char *reason, Dat
 
 /* fees.c */
 extern void market_pay_creator_fees(const MarketRow *m);
+
+/* locks.c: account rows locked up front, in one statement in id order */
+extern void market_lock_book(const MarketRow *m, int64 extra, bool nowait);
+extern void market_lock_settle_batch(const MarketRow *m, int64 account, int64 limit);
 
 /* auction.c */
 

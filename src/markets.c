@@ -404,8 +404,17 @@ market_close(MarketRow *row, bool by_clock, bool nowait,
 	int64		made = 0;
 
 	if (row->closing_auction && !row->auto_execute)
+	{
+		/*
+		 * The auction locks its participants, then the close the rest of
+		 * the book: lock the whole book first, in one statement in id
+		 * order (locks.c), so the close never waits for a row below one
+		 * it holds.
+		 */
+		market_lock_book(row, 0, nowait);
 		made = market_closing_auction(row, by_clock ? row->close_at : GetCurrentTimestamp(),
 									  nowait, out, outdesc);
+	}
 	market_cancel_book(row, "market closed", MARKET_CANCEL_ALL, nowait, 0);
 	market_write_state(row, "closed", "market_closed", by_clock ? "close_at" : NULL);
 	return made;

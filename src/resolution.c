@@ -514,16 +514,35 @@ finalize_now(MarketRow *m)
 	market_write_state(m, "finalized", "market_finalized", NULL);
 }
 
+/* Does finalizing or cancelling the market pay its creator a fee? */
+static bool
+pays_creator(const MarketRow *m)
+{
+	if (m->creator == 0)
+		return false;
+	return market_is_pool(m) ? m->creator_fee_bps > 0 : m->creator_fees != 0;
+}
+
 /*
  * If a manual oracle's report is past its dispute window, finalize it now
- * (settle does this).  Returns true if the market is final.
+ * (settle does this, for account, 0 for everyone, at most limit positions).
+ * Returns true if the market is final.
+ *
+ * Finalizing pays the creator, and settle then locks the holders it pays:
+ * the creator and those holders are locked first, in one statement in id
+ * order (locks.c), since the creator can be a trader whom an auction
+ * elsewhere locks with one of them.
  */
 bool
-market_finalize_due(MarketRow *m)
+market_finalize_due(MarketRow *m, int64 account, int64 limit)
 {
 	if (strcmp(m->state, "resolved") == 0 && strcmp(m->oracle_kind, "manual") == 0 &&
 		GetCurrentTimestamp() >= m->finalizes_at)
+	{
+		if (pays_creator(m))
+			market_lock_settle_batch(m, account, limit);
 		finalize_now(m);
+	}
 	return strcmp(m->state, "finalized") == 0;
 }
 
@@ -607,6 +626,14 @@ market_cancel_market(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("market %d is %s", m.number, m.state),
 				 errdetail("A finalized or cancelled market cannot be cancelled.")));
+
+	/*
+	 * Every account this call changes, in one statement in id order
+	 * (locks.c): the book's, which the closing auction and the book's
+	 * cancellation lock, and the creator's, paid last.
+	 */
+	if (!market_is_pool(&m) && !market_is_distribution(&m))
+		market_lock_book(&m, pays_creator(&m) ? m.creator : 0, false);
 
 	/*
 	 * As in resolve: a close that close_at made is written down first, with

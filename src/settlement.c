@@ -165,7 +165,8 @@ market_settle(PG_FUNCTION_ARGS)
 	bound = market_bound_waits();
 	market_lock(market, MARKET_LOCK_FREEZE);
 	m = market_fetch(market);
-	if (!market_finalize_due(&m) && strcmp(m.state, "cancelled") != 0)
+	if (!market_finalize_due(&m, everyone ? 0 : account, limit) &&
+		strcmp(m.state, "cancelled") != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("market %d is not settled yet: it is %s", m.number, m.state),
