@@ -21,8 +21,15 @@
  *		 (book_cancel.c), whose owners' rows are locked.
  *
  * Taking every account lock of an auction in one ordered statement is what
- * keeps two auctions sharing accounts from deadlocking; only the rare
- * re-run takes a second batch.
+ * keeps two auctions sharing accounts from deadlocking (the rule of
+ * locks.c).  The rare re-run may need newcomers: a second statement may
+ * lock them only if their ids are above every row already held.  So the
+ * first batch is taken in a subtransaction, released into the caller's
+ * transaction once the auction is stable; if a re-run needs a newcomer
+ * below a held row, the subtransaction is rolled back, which lets go of
+ * every row it locked, and the whole new set is locked in one statement.
+ * execute_all's auctions never wait for a row (NOWAIT), so they cannot
+ * deadlock and take no subtransaction.
  *
  * The writing, and the journal transfers, are auction_write.c's.
  *
@@ -31,8 +38,10 @@
  */
 #include "postgres.h"
 
+#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "lib/stringinfo.h"
+#include "utils/resowner.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
@@ -80,15 +89,63 @@ run_core(Auction *au)
 }
 
 /*
- * Step 4: lock, in one statement in id order, the accounts that took part,
- * the owners of the orders the auction will cancel (expired gtd, unfilled
- * ioc), the placer of a placement's new order (whose escrow is reserved
- * after this lock), and, if the auction matched, the market's collateral
- * and creator-fee accounts.  A later round (only when a participant's
- * cash moved) locks the newcomers in a second statement.  Returns true if
- * every one was already locked with the free cash the core used;
- * otherwise updates the input and returns false so the caller runs the
- * core again.
+ * The accounts step 4 must lock and has not: the participants, the
+ * owners of the orders the auction will cancel (expired gtd, unfilled
+ * ioc) and the placer of a placement's new order (whose escrow is
+ * reserved after the lock).  Phantoms (negative ids) are never locked.
+ */
+static bool
+needs_lock(const Auction *au, int i)
+{
+	const MatchBook *b = &au->book;
+
+	return !au->is_locked[i] && b->accounts[i].id > 0 &&
+		(auction_participant(b, i) || au->expired[i] ||
+		 (au->reach && i == au->placed) ||
+		 (au->ioc[i] && b->orders[b->accounts[i].order].quantity > 0));
+}
+
+/* Start the subtransaction the first batch of row locks is taken in. */
+static void
+begin_lock_subxact(Auction *au)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+
+	au->owner = CurrentResourceOwner;
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(cxt);
+	au->in_subxact = true;
+}
+
+/*
+ * Roll back the subtransaction of the row locks (letting go of every row
+ * it locked), or release it into the caller's transaction (keeping them).
+ */
+static void
+end_lock_subxact(Auction *au, bool keep)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+
+	if (!au->in_subxact)
+		return;
+	if (keep)
+		ReleaseCurrentSubTransaction();
+	else
+		RollbackAndReleaseCurrentSubTransaction();
+	MemoryContextSwitchTo(cxt);
+	CurrentResourceOwner = au->owner;
+	au->in_subxact = false;
+}
+
+/*
+ * Step 4: lock, in one statement in id order, the accounts needs_lock()
+ * names, and, if the auction matched, the market's collateral and
+ * creator-fee accounts; re-read their cash.  Returns true if every one
+ * was already locked with the free cash the core used; otherwise updates
+ * the input and returns false so the caller runs the core again.  A
+ * re-run's newcomers are locked by a second statement if their ids are
+ * above every row held, else by one statement for the whole set after
+ * the first batch was let go (see the header).
  */
 static bool
 lock_participants(Auction *au)
@@ -100,16 +157,30 @@ lock_participants(Auction *au)
 	uint64		n;
 	bool		stable = true;
 	bool		market_rows = false;
+	bool		below = false;
 	Datum		values[1];
 
 	for (k = 0; k < b->n_accounts; k++)
 	{
 		i = au->accounts[k].index;
-		if (!au->is_locked[i] && b->accounts[i].id > 0 &&
-			(auction_participant(b, i) || au->expired[i] ||
-			 (au->reach && i == au->placed) ||
-			 (au->ioc[i] && b->orders[b->accounts[i].order].quantity > 0)))
+		if (needs_lock(au, i))
+		{
 			column_push(&ids, Int64GetDatum(b->accounts[i].id));
+			if (b->accounts[i].id < au->highest_locked)
+				below = true;
+		}
+	}
+	if (below && au->in_subxact)
+	{
+		/* let go of the first batch; lock everything again, in one go */
+		end_lock_subxact(au, false);
+		memset(au->is_locked, 0, sizeof(bool) * (b->n_accounts + 1));
+		au->market_rows_locked = false;
+		au->highest_locked = 0;
+		ids.n = 0;
+		for (k = 0; k < b->n_accounts; k++)
+			if (needs_lock(au, au->accounts[k].index))
+				column_push(&ids, Int64GetDatum(b->accounts[au->accounts[k].index].id));
 	}
 	if (b->n_executions > 0 && !au->market_rows_locked)
 	{
@@ -123,6 +194,9 @@ lock_participants(Auction *au)
 
 	/* locked in id order (ORDER BY id), whatever the order of the array */
 	values[0] = column_array(&ids, INT8OID);
+	/* only an auction that matched can need a re-run, hence newcomers */
+	if (!au->nowait && au->highest_locked == 0 && !au->in_subxact && b->n_executions > 0)
+		begin_lock_subxact(au);
 	n = market_exec_locking(au->nowait ? &lock_accounts_nowait : &lock_accounts,
 							values, NULL, SPI_OK_SELECT, au->number);
 	if (n != (uint64) ids.n)
@@ -152,6 +226,8 @@ lock_participants(Auction *au)
 		au->is_locked[a] = true;
 		au->balance[a] = balance;
 		au->locked[a] = locked;
+		if (id > au->highest_locked)
+			au->highest_locked = id;
 		/* the placer's new order is not in its locked cash yet */
 		free_cash = balance - locked - (au->reach && a == au->placed ? au->reserve : 0);
 		if (auction_participant(b, a) && free_cash != au->input.accounts[a].free_cash)
@@ -234,6 +310,50 @@ auction_event(const MarketRow *m, int64 made, int64 filled, int64 trimmed,
 }
 
 /*
+ * Steps 3 and 4: run the core, lock, and again until the locked figures
+ * are the ones the core used.  A placement's auction (x given) loads
+ * deeper while a phantom fills, and stops early if its placer turns out
+ * short of the new order's escrow (the caller refuses it).  The row locks
+ * end up in the caller's transaction; on an error, a subtransaction of
+ * ours is gone before the error reaches the caller.
+ */
+static void
+match_and_lock(Auction *au, const AuctionOrder *x)
+{
+	volatile int64 target = x ? x->quantity : 0;
+
+	PG_TRY();
+	{
+		for (;;)
+		{
+			run_core(au);
+			if (x && match_phantom_filled(&au->book))
+			{
+				/* the window was too shallow: load deeper, keeping the locks */
+				target = target > PG_INT64_MAX / 4 ? PG_INT64_MAX : target * 4;
+				au->book.orders = NULL;
+				auction_load_reach(au, x, target);
+				continue;
+			}
+			if (au->book.overflow)
+				refuse_overflow(au);
+			if (lock_participants(au))
+				break;
+			if (x && au->balance[au->placed] - au->locked[au->placed] < au->reserve)
+				break;
+		}
+		end_lock_subxact(au, true);
+	}
+	PG_CATCH();
+	{
+		if (au->in_subxact)
+			end_lock_subxact(au, false);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+}
+
+/*
  * Run one auction on the whole book of a market whose freeze lock the
  * caller holds and which is open for trading, or closing.  gtd orders
  * expire against asof (now, or close_at for the closing auction that
@@ -258,14 +378,7 @@ market_auction(const MarketRow *m, TimestampTz asof, bool closing,
 	old = MemoryContextSwitchTo(cxt);
 	au = auction_begin(m, asof, nowait);
 	auction_load_book(au);
-	for (;;)
-	{
-		run_core(au);
-		if (au->book.overflow)
-			refuse_overflow(au);
-		if (lock_participants(au))
-			break;
-	}
+	match_and_lock(au, NULL);
 	made = au->book.n_executions;
 	auction_finish(au, out, outdesc, &filled, &trimmed);
 	MemoryContextSwitchTo(old);
@@ -309,7 +422,6 @@ market_placement_match(const MarketRow *m, MarketPlacement *p)
 	MemoryContext old;
 	Auction    *au;
 	AuctionOrder x;
-	int64		target = p->quantity;
 
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "market placement",
 								ALLOCSET_DEFAULT_SIZES);
@@ -325,26 +437,8 @@ market_placement_match(const MarketRow *m, MarketPlacement *p)
 	x.replaced = p->replaced;
 	x.reserve = p->escrow - p->released;
 	x.ioc = p->ioc;
-	auction_load_reach(au, &x, target);
-	for (;;)
-	{
-		run_core(au);
-		if (match_phantom_filled(&au->book))
-		{
-			/* the window was too shallow: load deeper, keeping the locks */
-			target = target > PG_INT64_MAX / 4 ? PG_INT64_MAX : target * 4;
-			au->book.orders = NULL;
-			auction_load_reach(au, &x, target);
-			continue;
-		}
-		if (au->book.overflow)
-			refuse_overflow(au);
-		if (lock_participants(au))
-			break;
-		/* a placer short of its escrow is refused by the caller */
-		if (au->balance[au->placed] - au->locked[au->placed] < au->reserve)
-			break;
-	}
+	auction_load_reach(au, &x, x.quantity);
+	match_and_lock(au, &x);
 	p->balance = au->balance[au->placed];
 	p->locked = au->locked[au->placed];
 	p->private = au;

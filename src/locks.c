@@ -303,6 +303,31 @@ market_lock_book(const MarketRow *m, int64 extra, bool nowait)
 }
 
 /*
+ * The same for several markets at once: the owners of every open order of
+ * the markets, and the account extra, in one statement in id order.
+ * cancel_orders(account) closes every market of the account whose close
+ * is pending: locking each book in turn would hold the first while waiting
+ * for rows of the next, which a call locking in id order may hold.  A
+ * busy row is "market number is busy".
+ */
+static MarketStatement lock_books = {
+	"SELECT id FROM market.accounts"
+	" WHERE id OPERATOR(pg_catalog.=) ANY (pg_catalog.array_append(ARRAY("
+	"   SELECT account FROM market.orders"
+	"    WHERE market OPERATOR(pg_catalog.=) ANY ($1) AND status = 'open'), $2))"
+	" ORDER BY id FOR UPDATE",
+	2, {INT8ARRAYOID, INT8OID}
+};
+
+void
+market_lock_books(Datum *markets, int n, int64 extra, int32 number)
+{
+	Datum		values[2] = {market_int8_array(markets, NULL, n), Int64GetDatum(extra)};
+
+	market_exec_locking(&lock_books, values, NULL, SPI_OK_SELECT, number);
+}
+
+/*
  * settle() finalizing a market on the way pays the creator before it pays
  * the holders.  Lock first, in one statement in id order, the creator and
  * the accounts this settle will pay: those settle's own statement picks

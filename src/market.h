@@ -189,6 +189,7 @@ extern void market_pay_creator_fees(const MarketRow *m);
 
 /* locks.c: account rows locked up front, in one statement in id order */
 extern void market_lock_book(const MarketRow *m, int64 extra, bool nowait);
+extern void market_lock_books(Datum *markets, int n, int64 extra, int32 number);
 extern void market_lock_settle_batch(const MarketRow *m, int64 account, int64 limit);
 
 /* auction.c */

@@ -855,7 +855,19 @@ cancel_of_account(int64 account, bool one_market, int64 only_market)
 		}
 	}
 
-	/* every market lock held: the pending closes, then the account row */
+	/*
+	 * Every market lock held: the pending closes, then the account row.
+	 * The closing books' owners and the account are locked first, in one
+	 * statement in id order (locks.c), so the closes lock only rows held.
+	 */
+	if (closing.n > 0)
+	{
+		Datum	   *ids = palloc(sizeof(Datum) * closing.n);
+
+		for (int i = 0; i < closing.n; i++)
+			ids[i] = Int64GetDatum(closing.ids[i]);
+		market_lock_books(ids, closing.n, account, market_fetch(closing.ids[0]).number);
+	}
 	for (int i = 0; i < closing.n; i++)
 		close_for_cancel(closing.ids[i]);
 	lock_trader_account(account, 0, "cancel orders");
