@@ -12,15 +12,15 @@
 # rounds, median), so drift on a shared machine hits every size alike.
 # Run inside pg_virtualenv by bench/run.sh ($1: PostgreSQL's bindir).
 # Environment: CONT_SIZES (default "1000 10000 100000"), CONT_CLIENTS (4),
-# CONT_SECONDS per run (5), CONT_ROUNDS (2), CONT_LEVELS a side (10),
+# CONT_SECONDS per run (4), CONT_ROUNDS (3), CONT_LEVELS a side (10),
 # CONT_CHUNK orders per build transaction (50).
 set -eu
 BINDIR=${1:-/usr/lib/postgresql/15/bin}
 HERE=$(dirname "$0")
 SIZES=${CONT_SIZES:-1000 10000 100000}
 CLIENTS=${CONT_CLIENTS:-4}
-SECS=${CONT_SECONDS:-5}
-ROUNDS=${CONT_ROUNDS:-2}
+SECS=${CONT_SECONDS:-4}
+ROUNDS=${CONT_ROUNDS:-3}
 LEVELS=${CONT_LEVELS:-10}
 CHUNK=${CONT_CHUNK:-50}
 DB=market_cont
@@ -28,9 +28,11 @@ THREADS=$((CLIENTS < 2 ? CLIENTS : 2))
 log=$(mktemp)
 sql() { psql -X -q -At -v ON_ERROR_STOP=1 -d $DB "$@"; }
 
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 dropdb --if-exists $DB >/dev/null 2>&1
 createdb $DB
 "$BINDIR/pgbench" -q -i -s 10 $DB >/dev/null 2>&1
+ts=$(date +%s.%N)
 nchunks=$(sql -v sizes="$SIZES" -v clients="$CLIENTS" -v levels="$LEVELS" -v chunk="$CHUNK" \
 	-f "$HERE/continuous.sql" | tail -1)
 
@@ -51,7 +53,8 @@ sql -c 'VACUUM ANALYZE'
 echo "auto_execute markets, tick 0.01, one resting order per maker account, 500-1500 contracts each;"
 echo "bids 0.49 down and asks 0.51 up, $LEVELS levels a side; markets: $(sql -c 'SELECT count(*) FROM cont_markets')" \
 	"(price_time and pro_rata at each of $SIZES resting orders), one measured at a time"
-awk -v t0="$t0" -v t1="$t1" -v n="$(sql -c 'SELECT count(*) FROM plan')" -v m="$missing" -v r="${bretried:-0}" 'BEGIN {
+awk -v t0="$t0" -v t1="$t1" -v ts="$ts" -v n="$(sql -c 'SELECT count(*) FROM plan')" -v m="$missing" -v r="${bretried:-0}" 'BEGIN {
+	printf "accounts and deposits (set-based) in %.1f s;\n", t0 - ts
 	printf "built %d resting orders through place_order in %.1f s (%.0f a second; %d chunks retried after 40P01/40001, %d orders placed after)\n", n, t1 - t0, n / (t1 - t0), r, m }'
 echo "clients: $CLIENTS, $SECS s per run, $ROUNDS rounds (median), TPC-B scale 10; a shared, noisy 2-core machine: read the ratios"
 
@@ -125,6 +128,7 @@ SELECT format('failed transactions: %s, retried (40001/40P01): %s', sum(failed),
 echo "ratio: the rate at that size over the rate at the first size (SPEC 17, price_time: 100,000 resting orders"
 echo "within 1.5x the cost of 1,000, i.e. a ratio of at least 0.67); crossing vs TPC-B: target at least 0.5x at 100,000;"
 echo "filled takes: crossing placements that got a fill; fills a take: the makers' fills per filled take"
+echo "load average at the start and the end (other work on the machine): $load0 / $(cut -d' ' -f1-3 /proc/loadavg)"
 sql -c "SELECT 'invariant violations after the runs: ' || count(*) FROM market.check_invariants()"
 if grep -q -i 'error\|abort' "$log"; then
 	echo "errors reported by pgbench:"

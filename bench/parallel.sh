@@ -11,20 +11,21 @@
 # so one client per market waits on a row lock only if the system shares
 # that row.  Run inside pg_virtualenv by bench/run.sh ($1: PostgreSQL's
 # bindir).  Environment: PAR_MARKETS (default "1 2 4"), PAR_SECONDS per run
-# (5), PAR_ROUNDS (2), PAR_BOOK resting orders a market (1000), PAR_LEVELS
+# (4), PAR_ROUNDS (3), PAR_BOOK resting orders a market (1000), PAR_LEVELS
 # a side (10).
 set -eu
 BINDIR=${1:-/usr/lib/postgresql/15/bin}
 HERE=$(dirname "$0")
 COUNTS=${PAR_MARKETS:-1 2 4}
-SECS=${PAR_SECONDS:-5}
-ROUNDS=${PAR_ROUNDS:-2}
+SECS=${PAR_SECONDS:-4}
+ROUNDS=${PAR_ROUNDS:-3}
 BOOK=${PAR_BOOK:-1000}
 LEVELS=${PAR_LEVELS:-10}
 DB=market_par
 log=$(mktemp)
 sql() { psql -X -q -At -v ON_ERROR_STOP=1 -d $DB "$@"; }
 
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 max=0
 for n in $COUNTS; do [ "$n" -gt $max ] && max=$n; done
 dropdb --if-exists $DB >/dev/null 2>&1
@@ -82,32 +83,40 @@ top AS (
 		   string_agg(wait || ' ' || round(100.0 * n / total) || '%', ', ' ORDER BY n DESC, wait)
 			   FILTER (WHERE 100.0 * n / total >= 2) AS waits
 	  FROM waits GROUP BY 1, 2, 3)
-SELECT format('%-24s %6s %7s %8s %8s %7s  %s', 'workload', 'notify', 'markets', 'a second',
-			  'ratio', 'retried', 'waits of the busy backends, sampled (>= 2%)')
+SELECT format('%-24s %6s %7s %8s %8s %7s %7s  %s', 'workload', 'notify', 'markets', 'a second',
+			  'ratio', 'of TPC-B', 'retried', 'waits of the busy backends, sampled (>= 2%)')
 UNION ALL
-(SELECT format('%-24s %6s %7s %8s %7sx %7s  %s',
+(SELECT format('%-24s %6s %7s %8s %7sx %8s %7s  %s',
 			  CASE m.workload WHEN 'auto' THEN 'auto_execute placements'
 							  WHEN 'batch' THEN 'batch cycles (3 tx each)'
 							  ELSE 'pgbench TPC-B' END,
 			  CASE WHEN m.workload = 'tpcb' THEN '-' ELSE m.notify END, m.markets,
 			  round(m.tps::numeric), round((m.tps / b.tps)::numeric, 2),
+			  CASE WHEN m.workload = 'tpcb' THEN '' ELSE
+				  round((m.tps / b.tps / (c.tps / c1.tps))::numeric, 2)::text END,
 			  m.retried || CASE WHEN m.failed > 0 THEN ' FAILED ' || m.failed ELSE '' END,
 			  coalesce(t.waits, ''))
   FROM med m
   JOIN med b ON b.workload = m.workload AND b.notify = m.notify
 			AND b.markets = (SELECT min(markets) FROM runs)
+  JOIN med c ON c.workload = 'tpcb' AND c.markets = m.markets
+  JOIN med c1 ON c1.workload = 'tpcb' AND c1.markets = b.markets
   LEFT JOIN top t ON t.workload = m.workload AND t.notify = m.notify AND t.markets = m.markets
  ORDER BY CASE m.workload WHEN 'tpcb' THEN 0 WHEN 'auto' THEN 1 ELSE 2 END, m.notify DESC, m.markets)"
-echo "ratio: throughput over the same workload's with one market (one client); clients = markets"
-echo "locks waited for, sampled (one client a market waits only for a row or lock the markets share):"
+echo "ratio: throughput over the same workload's with one market (one client); clients = markets;"
+echo "of TPC-B: that ratio over TPC-B's with as many clients (1.00: scales as the machine lets TPC-B)"
+echo "locks the markets' clients waited for, sampled (a client alone in its market waits only for"
+echo "a row or lock the markets share):"
 sql -c "
-SELECT format('  %-30s %s: %s samples', label, lock, count(*))
-  FROM (SELECT CASE split_part(run, ' ', 1) WHEN 'tpcb' THEN 'TPC-B'
-				   ELSE split_part(run, ' ', 1) || ' notify ' || split_part(run, ' ', 2) END
+SELECT format('  %-22s %s: %s samples', label, lock, count(*))
+  FROM (SELECT split_part(run, ' ', 1) || ' notify ' || split_part(run, ' ', 2)
 			   || ', ' || split_part(run, ' ', 3) || ' clients' AS label, lock
-		  FROM samples WHERE lock IS NOT NULL) s
+		  FROM samples WHERE lock IS NOT NULL AND run NOT LIKE 'tpcb %') s
  GROUP BY label, lock ORDER BY count(*) DESC LIMIT 12" >"$log.l"
 if [ -s "$log.l" ]; then cat "$log.l"; else echo "  none sampled"; fi
+sql -c "SELECT format('  (TPC-B waited on row locks of its own branches and tellers in %s samples)', count(*))
+		  FROM samples WHERE lock IS NOT NULL AND run LIKE 'tpcb %'"
+echo "load average at the start and the end (other work on the machine): $load0 / $(cut -d' ' -f1-3 /proc/loadavg)"
 sql -c "SELECT 'invariant violations after the runs: ' || count(*) FROM market.check_invariants()"
 if grep -q -i 'error\|abort' "$log"; then
 	echo "errors reported by pgbench:"

@@ -74,6 +74,10 @@ BEGIN
 		INSERT INTO samples
 			SELECT run, a.pid, coalesce(a.wait_event_type || ':' || a.wait_event, 'CPU'),
 				   (SELECT string_agg(l.locktype || CASE WHEN l.granted THEN ' ' ELSE ' waiting ' END
+									  || CASE WHEN l.locktype = 'object' AND l.classid = 'pg_database'::regclass
+												   AND l.objid = 0
+											  THEN '(the NOTIFY queue: commits of notifying transactions) '
+											  ELSE '' END
 									  || coalesce(l.relation::regclass::text, '')
 									  || coalesce(' (' || l.page || ',' || l.tuple || ')', '')
 									  || coalesce(' class ' || l.classid::regclass::text, '')
