@@ -108,7 +108,7 @@ echo "of TPC-B: that ratio over TPC-B's with as many clients (1.00: scales as th
 echo "locks the markets' clients waited for, sampled (a client alone in its market waits only for"
 echo "a row or lock the markets share):"
 sql -c "
-SELECT format('  %-22s %s: %s samples', label, lock, count(*))
+SELECT format('  %-28s %s: %s samples', label, lock, count(*))
   FROM (SELECT split_part(run, ' ', 1) || ' notify ' || split_part(run, ' ', 2)
 			   || ', ' || split_part(run, ' ', 3) || ' clients' AS label, lock
 		  FROM samples WHERE lock IS NOT NULL AND run NOT LIKE 'tpcb %') s

@@ -76,7 +76,7 @@ BEGIN
 				   (SELECT string_agg(l.locktype || CASE WHEN l.granted THEN ' ' ELSE ' waiting ' END
 									  || CASE WHEN l.locktype = 'object' AND l.classid = 'pg_database'::regclass
 												   AND l.objid = 0
-											  THEN '(the NOTIFY queue: commits of notifying transactions) '
+											  THEN '(the NOTIFY queue: commits of notifying transactions)'
 											  ELSE '' END
 									  || coalesce(l.relation::regclass::text, '')
 									  || coalesce(' (' || l.page || ',' || l.tuple || ')', '')
