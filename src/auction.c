@@ -22,14 +22,14 @@
  *
  * Taking every account lock of an auction in one ordered statement is what
  * keeps two auctions sharing accounts from deadlocking (the rule of
- * locks.c).  The rare re-run may need newcomers: a second statement may
- * lock them only if their ids are above every row already held.  So the
- * first batch is taken in a subtransaction, released into the caller's
- * transaction once the auction is stable; if a re-run needs a newcomer
- * below a held row, the subtransaction is rolled back, which lets go of
- * every row it locked, and the whole new set is locked in one statement.
- * execute_all's auctions never wait for a row (NOWAIT), so they cannot
- * deadlock and take no subtransaction.
+ * locks.c).  The rare re-run may need newcomers: a second statement locks
+ * them, waiting as usual if every newcomer's id is above every user row
+ * already held; otherwise it only tries (NOWAIT), since waiting there for a
+ * row below one held is the wait that closes a cycle, and a busy newcomer
+ * fails the call with 40001, to be retried.  (A subtransaction that could
+ * let go of the first batch would cost every matching auction a
+ * subtransaction id, and a client that makes more than 64 of them in one
+ * transaction would slow every snapshot on the server.)
  *
  * The writing, and the journal transfers, are auction_write.c's.
  *
@@ -38,10 +38,8 @@
  */
 #include "postgres.h"
 
-#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "lib/stringinfo.h"
-#include "utils/resowner.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
@@ -105,36 +103,38 @@ needs_lock(const Auction *au, int i)
 		 (au->ioc[i] && b->orders[b->accounts[i].order].quantity > 0));
 }
 
-/* Start the subtransaction the first batch of row locks is taken in. */
-static void
-begin_lock_subxact(Auction *au)
-{
-	MemoryContext cxt = CurrentMemoryContext;
-
-	au->owner = CurrentResourceOwner;
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(cxt);
-	au->in_subxact = true;
-}
-
 /*
- * Roll back the subtransaction of the row locks (letting go of every row
- * it locked), or release it into the caller's transaction (keeping them).
+ * A re-run's newcomers, some below a row already held: try them (NOWAIT);
+ * if one is busy, refuse the call with 40001 rather than wait out of
+ * order.  Nothing has been written yet.
  */
-static void
-end_lock_subxact(Auction *au, bool keep)
+static uint64
+lock_newcomers(Auction *au, Datum *values)
 {
 	MemoryContext cxt = CurrentMemoryContext;
+	volatile uint64 n = 0;
 
-	if (!au->in_subxact)
-		return;
-	if (keep)
-		ReleaseCurrentSubTransaction();
-	else
-		RollbackAndReleaseCurrentSubTransaction();
-	MemoryContextSwitchTo(cxt);
-	CurrentResourceOwner = au->owner;
-	au->in_subxact = false;
+	PG_TRY();
+	{
+		n = market_exec(&lock_accounts_nowait, values, NULL, SPI_OK_SELECT);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(cxt);
+		edata = CopyErrorData();
+		if (edata->sqlerrcode != ERRCODE_LOCK_NOT_AVAILABLE)
+			PG_RE_THROW();
+		FlushErrorState();
+		ereport(ERROR,
+				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+				 errmsg("the auction in market %d must be retried", au->number),
+				 errdetail("An account's cash changed while the auction locked its accounts, and an account the auction then needed is held by another transaction."),
+				 errhint("Nothing was changed.  Retry the call.")));
+	}
+	PG_END_TRY();
+	return n;
 }
 
 /*
@@ -143,9 +143,7 @@ end_lock_subxact(Auction *au, bool keep)
  * creator-fee accounts; re-read their cash.  Returns true if every one
  * was already locked with the free cash the core used; otherwise updates
  * the input and returns false so the caller runs the core again.  A
- * re-run's newcomers are locked by a second statement if their ids are
- * above every row held, else by one statement for the whole set after
- * the first batch was let go (see the header).
+ * re-run's newcomers below a held row are only tried (see the header).
  */
 static bool
 lock_participants(Auction *au)
@@ -170,18 +168,6 @@ lock_participants(Auction *au)
 				below = true;
 		}
 	}
-	if (below && au->in_subxact)
-	{
-		/* let go of the first batch; lock everything again, in one go */
-		end_lock_subxact(au, false);
-		memset(au->is_locked, 0, sizeof(bool) * (b->n_accounts + 1));
-		au->market_rows_locked = false;
-		au->highest_locked = 0;
-		ids.n = 0;
-		for (k = 0; k < b->n_accounts; k++)
-			if (needs_lock(au, au->accounts[k].index))
-				column_push(&ids, Int64GetDatum(b->accounts[au->accounts[k].index].id));
-	}
 	if (b->n_executions > 0 && !au->market_rows_locked)
 	{
 		market_rows = true;
@@ -194,11 +180,11 @@ lock_participants(Auction *au)
 
 	/* locked in id order (ORDER BY id), whatever the order of the array */
 	values[0] = column_array(&ids, INT8OID);
-	/* only an auction that matched can need a re-run, hence newcomers */
-	if (!au->nowait && au->highest_locked == 0 && !au->in_subxact && b->n_executions > 0)
-		begin_lock_subxact(au);
-	n = market_exec_locking(au->nowait ? &lock_accounts_nowait : &lock_accounts,
-							values, NULL, SPI_OK_SELECT, au->number);
+	if (au->nowait || !below)
+		n = market_exec_locking(au->nowait ? &lock_accounts_nowait : &lock_accounts,
+								values, NULL, SPI_OK_SELECT, au->number);
+	else
+		n = lock_newcomers(au, values);
 	if (n != (uint64) ids.n)
 		elog(ERROR, "market %d: locked " UINT64_FORMAT " of %d accounts", au->number, n, ids.n);
 	for (i = 0; i < (int) n; i++)
@@ -313,44 +299,31 @@ auction_event(const MarketRow *m, int64 made, int64 filled, int64 trimmed,
  * Steps 3 and 4: run the core, lock, and again until the locked figures
  * are the ones the core used.  A placement's auction (x given) loads
  * deeper while a phantom fills, and stops early if its placer turns out
- * short of the new order's escrow (the caller refuses it).  The row locks
- * end up in the caller's transaction; on an error, a subtransaction of
- * ours is gone before the error reaches the caller.
+ * short of the new order's escrow (the caller refuses it).
  */
 static void
 match_and_lock(Auction *au, const AuctionOrder *x)
 {
-	volatile int64 target = x ? x->quantity : 0;
+	int64		target = x ? x->quantity : 0;
 
-	PG_TRY();
+	for (;;)
 	{
-		for (;;)
+		run_core(au);
+		if (x && match_phantom_filled(&au->book))
 		{
-			run_core(au);
-			if (x && match_phantom_filled(&au->book))
-			{
-				/* the window was too shallow: load deeper, keeping the locks */
-				target = target > PG_INT64_MAX / 4 ? PG_INT64_MAX : target * 4;
-				au->book.orders = NULL;
-				auction_load_reach(au, x, target);
-				continue;
-			}
-			if (au->book.overflow)
-				refuse_overflow(au);
-			if (lock_participants(au))
-				break;
-			if (x && au->balance[au->placed] - au->locked[au->placed] < au->reserve)
-				break;
+			/* the window was too shallow: load deeper, keeping the locks */
+			target = target > PG_INT64_MAX / 4 ? PG_INT64_MAX : target * 4;
+			au->book.orders = NULL;
+			auction_load_reach(au, x, target);
+			continue;
 		}
-		end_lock_subxact(au, true);
+		if (au->book.overflow)
+			refuse_overflow(au);
+		if (lock_participants(au))
+			break;
+		if (x && au->balance[au->placed] - au->locked[au->placed] < au->reserve)
+			break;
 	}
-	PG_CATCH();
-	{
-		if (au->in_subxact)
-			end_lock_subxact(au, false);
-		PG_RE_THROW();
-	}
-	PG_END_TRY();
 }
 
 /*

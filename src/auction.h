@@ -18,7 +18,6 @@
 #include "postgres.h"
 
 #include "datatype/timestamp.h"
-#include "utils/resowner.h"
 #include "utils/tuplestore.h"
 
 #include "match.h"
@@ -57,10 +56,8 @@ typedef struct Auction
 	bool		nowait;			/* raise 55P03 rather than wait for a row */
 	/* the market's own rows, locked with the participants if it matched */
 	bool		market_rows_locked;
-	/* the user rows locked so far, and the subtransaction they are in */
+	/* the highest id of the user rows locked so far */
 	int64		highest_locked;
-	bool		in_subxact;
-	ResourceOwner owner;		/* the caller's, outside that subtransaction */
 	int64		collateral_balance;
 	int64		creator_fees_balance;
 	/* a placement's auction (SPEC 7a): only the new order's reach loaded */

@@ -299,69 +299,81 @@ typedef struct SideOrder
 	bool		expired;
 } SideOrder;
 
-/*
- * Read side s's window into *out (growing *cap), at most the orders the
- * window wants; returns their number, and sets *next_price to the price
- * of the first order within the bound left out, or MATCH_NO_PRICE if the
- * side ends within the window.  The order X replaces is skipped.
- */
-static int
-load_window(Auction *au, const MatchReachSide *s, int64 target, int64 replaced,
-			SideOrder **out, int *cap, int64 *next_price)
+/* One side's window as read so far. */
+typedef struct Window
 {
-	int64		limit = FIRST_WINDOW;
+	SideOrder  *orders;
+	int			count;			/* orders taken */
+	int			cap;
+	int64		taken;			/* their open quantity (capped at the target) */
+	int64		next_price;		/* first order within the bound left out, or MATCH_NO_PRICE */
+	bool		ends;			/* the side ends within its bound and was read whole */
+	bool		short_read;		/* the window wants more than the rows read */
+	int64		limit;			/* rows to read next time */
+} Window;
 
-	for (;;)
+/*
+ * Read side s's window, at most w->limit rows, taking the orders the
+ * window wants for target.  The order x replaces is skipped.
+ */
+static void
+load_window(Auction *au, const MatchReachSide *s, int64 target, int64 replaced, Window *w)
+{
+	Datum		values[6];
+	MatchWindow mw;
+	uint64		rows;
+	uint64		i;
+	bool		isnull;
+
+	values[0] = Int64GetDatum(au->market);
+	values[1] = Int64GetDatum(au->outcome_ids[s->outcome]);
+	values[2] = CStringGetTextDatum(s->is_buy ? "buy" : "sell");
+	values[3] = Int64GetDatum(s->is_buy ? -s->bound : s->bound);
+	values[4] = TimestampTzGetDatum(au->asof);
+	values[5] = Int64GetDatum(w->limit);
+	rows = market_exec(&load_side, values, NULL, SPI_OK_SELECT);
+
+	match_window_init(&mw, target, au->price_time ? MATCH_PRICE_TIME : MATCH_PRO_RATA);
+	w->count = 0;
+	w->next_price = MATCH_NO_PRICE;
+	w->ends = false;
+	w->short_read = false;
+	for (i = 0; i < rows; i++)
 	{
-		Datum		values[6];
-		MatchWindow w;
-		uint64		rows;
-		uint64		i;
-		int			n = 0;
-		bool		isnull;
+		SideOrder  *so;
+		int64		price = market_get_int64(i, 3, &isnull);
 
-		values[0] = Int64GetDatum(au->market);
-		values[1] = Int64GetDatum(au->outcome_ids[s->outcome]);
-		values[2] = CStringGetTextDatum(s->is_buy ? "buy" : "sell");
-		values[3] = Int64GetDatum(s->is_buy ? -s->bound : s->bound);
-		values[4] = TimestampTzGetDatum(au->asof);
-		values[5] = Int64GetDatum(limit);
-		rows = market_exec(&load_side, values, NULL, SPI_OK_SELECT);
-
-		match_window_init(&w, target, au->price_time ? MATCH_PRICE_TIME : MATCH_PRO_RATA);
-		*next_price = MATCH_NO_PRICE;
-		for (i = 0; i < rows; i++)
+		if (market_get_int64(i, 1, &isnull) == replaced)
+			continue;
+		if (!match_window_wants(&mw, price))
 		{
-			SideOrder  *so;
-			int64		price = market_get_int64(i, 3, &isnull);
-
-			if (market_get_int64(i, 1, &isnull) == replaced)
-				continue;
-			if (!match_window_wants(&w, price))
-			{
-				*next_price = price;
-				return n;
-			}
-			if (n == *cap)
-			{
-				*cap *= 2;
-				*out = repalloc_huge(*out, sizeof(SideOrder) * *cap);
-			}
-			so = &(*out)[n++];
-			memset(so, 0, sizeof(*so));
-			so->order.id = market_get_int64(i, 1, &isnull);
-			so->account = market_get_int64(i, 2, &isnull);
-			so->order.outcome = s->outcome;
-			so->order.is_buy = s->is_buy;
-			so->order.price = price;
-			so->order.quantity = market_get_int64(i, 4, &isnull);
-			so->order.escrow = market_get_int64(i, 5, &isnull);
-			so->expired = DatumGetBool(market_get_datum(i, 6, &isnull));
-			match_window_take(&w, price, so->expired ? 0 : so->order.quantity);
+			w->next_price = price;
+			break;
 		}
-		if (rows < (uint64) limit)
-			return n;			/* the side ends within the bound */
-		limit *= 4;				/* the window wants more than was read */
+		if (w->count == w->cap)
+		{
+			w->cap *= 2;
+			w->orders = repalloc_huge(w->orders, sizeof(SideOrder) * w->cap);
+		}
+		so = &w->orders[w->count++];
+		memset(so, 0, sizeof(*so));
+		so->order.id = market_get_int64(i, 1, &isnull);
+		so->account = market_get_int64(i, 2, &isnull);
+		so->order.outcome = s->outcome;
+		so->order.is_buy = s->is_buy;
+		so->order.price = price;
+		so->order.quantity = market_get_int64(i, 4, &isnull);
+		so->order.escrow = market_get_int64(i, 5, &isnull);
+		so->expired = DatumGetBool(market_get_datum(i, 6, &isnull));
+		match_window_take(&mw, price, so->expired ? 0 : so->order.quantity);
+	}
+	w->taken = mw.taken;
+	if (i == rows)
+	{
+		if (rows < (uint64) w->limit)
+			w->ends = true;		/* the side ends within the bound */
+		else
+			w->short_read = true;	/* more rows may follow: read more */
 	}
 }
 
@@ -378,12 +390,10 @@ auction_load_reach(Auction *au, const AuctionOrder *x, int64 target)
 	int64	   *best_ask;
 	MatchReachSide *sides;
 	int32		nsides;
-	SideOrder **windows;
-	int		   *counts;
-	int64	   *next_price;
+	Window	   *windows;
+	int64		legs_target;
 	int			total = 1;
 	int			nphantom = 0;
-	int			cap;
 	int			s,
 				k;
 	uint64		n;
@@ -419,17 +429,54 @@ auction_load_reach(Auction *au, const AuctionOrder *x, int64 target)
 
 	sides = palloc(sizeof(MatchReachSide) * (au->n_outcomes + 1));
 	nsides = match_reach(au->n_outcomes, o.outcome, o.is_buy, o.price, best_bid, best_ask, sides);
-	windows = palloc(sizeof(SideOrder *) * (nsides + 1));
-	counts = palloc(sizeof(int) * (nsides + 1));
-	next_price = palloc(sizeof(int64) * (nsides + 1));
+	/*
+	 * The direct side is read until it covers x's quantity.  The legs of a
+	 * synthetic match or a merge fill together, as much as the thinnest
+	 * can give: they are read in rounds, each deeper than the last, until
+	 * every leg covers the smallest of x's quantity and what a leg that
+	 * ends within its bound holds.  (Any window is exact: a phantom that
+	 * fills sends the engine back here with a larger target.)
+	 */
+	windows = palloc0(sizeof(Window) * (nsides + 1));
 	for (s = 0; s < nsides; s++)
 	{
-		cap = FIRST_WINDOW;
-		windows[s] = palloc_extended(sizeof(SideOrder) * cap, MCXT_ALLOC_HUGE);
-		counts[s] = load_window(au, &sides[s], target, x->replaced, &windows[s], &cap,
-								&next_price[s]);
-		total += counts[s] + (next_price[s] != MATCH_NO_PRICE ? 1 : 0);
+		windows[s].cap = FIRST_WINDOW;
+		windows[s].orders = palloc_extended(sizeof(SideOrder) * FIRST_WINDOW, MCXT_ALLOC_HUGE);
+		windows[s].limit = FIRST_WINDOW;
 	}
+	for (s = 0; s < nsides; s++)
+		if (sides[s].is_buy != o.is_buy)
+			do
+			{
+				load_window(au, &sides[s], target, x->replaced, &windows[s]);
+				windows[s].limit *= 4;
+			} while (windows[s].short_read);
+	legs_target = target;
+	for (s = 0; s < nsides; s++)
+		if (sides[s].is_buy == o.is_buy)
+			load_window(au, &sides[s], legs_target, x->replaced, &windows[s]);
+	for (;;)
+	{
+		bool		more = false;
+
+		/* (not once a phantom filled: then every leg goes deeper) */
+		for (s = 0; s < nsides; s++)
+			if (sides[s].is_buy == o.is_buy && windows[s].ends && windows[s].taken < legs_target &&
+				target == x->quantity)
+				legs_target = windows[s].taken;
+		for (s = 0; s < nsides; s++)
+			if (sides[s].is_buy == o.is_buy && windows[s].short_read &&
+				windows[s].taken < legs_target)
+			{
+				windows[s].limit *= 4;
+				load_window(au, &sides[s], legs_target, x->replaced, &windows[s]);
+				more = true;
+			}
+		if (!more)
+			break;
+	}
+	for (s = 0; s < nsides; s++)
+		total += windows[s].count + (windows[s].next_price != MATCH_NO_PRICE ? 1 : 0);
 
 	/* x, with the free cash it leaves (read below), then the windows */
 	begin_book(au, total);
@@ -439,14 +486,18 @@ auction_load_reach(Auction *au, const AuctionOrder *x, int64 target)
 	add_order(au, &o, x->account, 0, false, x->ioc);
 	for (s = 0; s < nsides; s++)
 	{
-		for (k = 0; k < counts[s]; k++)
-			add_order(au, &windows[s][k].order, windows[s][k].account, 0,
-					  windows[s][k].expired, false);
-		if (next_price[s] != MATCH_NO_PRICE)
+		for (k = 0; k < windows[s].count; k++)
+			add_order(au, &windows[s].orders[k].order, windows[s].orders[k].account, 0,
+					  windows[s].orders[k].expired, false);
+		if (windows[s].next_price != MATCH_NO_PRICE || windows[s].short_read)
 		{
+			/* the side goes on: at the next order's price, or past the last read */
+			int64		price = windows[s].next_price != MATCH_NO_PRICE ? windows[s].next_price
+				: windows[s].orders[windows[s].count - 1].order.price;
+
 			b = &au->input;
 			k = b->n_orders++;
-			match_phantom_order(&b->orders[k], &sides[s], next_price[s], k, nphantom,
+			match_phantom_order(&b->orders[k], &sides[s], price, k, nphantom,
 								au->fee_bps + au->creator_fee_bps);
 			match_phantom_account(&b->accounts[k], k, nphantom);
 			b->n_accounts = b->n_orders;

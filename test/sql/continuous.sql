@@ -203,9 +203,46 @@ SELECT c.k, count(*) FILTER (WHERE s.differences = 0) AS steps_agreeing,
 	   (SELECT count(*) FROM market.orders o WHERE o.market = c.b AND o.status = 'open') > 30 AS deep_book
   FROM cases c JOIN steps s ON s.k = c.k GROUP BY c.k ORDER BY c.k;
 SELECT count(*) > 0 AS some_cancelled_ioc FROM market.orders WHERE cancel_reason = 'ioc';
+-- Expired gtd orders: a placement cancels those it meets (reason
+-- "expired", never filled), and leaves the others on the book for the
+-- next full auction.  g1's gtd ask at 0.50 and g2's gtd bid at 0.30
+-- expire; g4 buys at 0.55, meets g1's ask on the way to g3's.
+SET SESSION AUTHORIZATION cont_admin;
+SELECT market.create_market('expiry', ARRAY['YES', 'NO'], auto_execute => true,
+							allocation => 'price_time') AS gm \gset
+RESET SESSION AUTHORIZATION;
+SET SESSION AUTHORIZATION cont_operator;
+CREATE TABLE gtd_accounts AS
+SELECT g, market.create_account(g, 'cont_trader') AS id FROM unnest(ARRAY['g1', 'g2', 'g3', 'g4']) g;
+SELECT count(market.deposit(id, 100)) FROM gtd_accounts;
+SELECT market.place_order((SELECT id FROM gtd_accounts WHERE g = 'g1'), market.outcome_id(:gm, 1),
+						  'sell', 2, 0.50, 'gtd', now() + interval '1 second') > 0 AS placed;
+SELECT market.place_order((SELECT id FROM gtd_accounts WHERE g = 'g2'), market.outcome_id(:gm, 1),
+						  'buy', 2, 0.30, 'gtd', now() + interval '1 second') > 0 AS placed;
+SELECT market.place_order((SELECT id FROM gtd_accounts WHERE g = 'g3'), market.outcome_id(:gm, 1),
+						  'sell', 2, 0.55) > 0 AS placed;
+SELECT pg_sleep(1.2);
+SELECT market.place_order((SELECT id FROM gtd_accounts WHERE g = 'g4'), market.outcome_id(:gm, 1),
+						  'buy', 1, 0.55) > 0 AS placed;
+RESET SESSION AUTHORIZATION;
+SELECT a.g, o.side, o.price * 0.000001 AS price, o.quantity * 0.000001 AS open, o.status,
+	   o.cancel_reason, (SELECT sum(f.quantity) * 0.000001 FROM market.fills f WHERE f.order_id = o.id) AS filled,
+	   b.locked * 0.000001 AS locked
+  FROM market.orders o JOIN gtd_accounts a ON a.id = o.account JOIN market.accounts b ON b.id = a.id
+ WHERE o.market = :gm ORDER BY a.g;
+SELECT payload->>'expired' AS expired, payload->>'executions' AS executions
+  FROM market.events WHERE name = 'auction' AND market = :gm ORDER BY id;
+-- the next full auction cancels g2's expired bid too
+SET SESSION AUTHORIZATION cont_operator;
+SELECT count(*) AS executions FROM market.execute(:gm);
+RESET SESSION AUTHORIZATION;
+SELECT a.g, o.status, o.cancel_reason FROM market.orders o JOIN gtd_accounts a ON a.id = o.account
+ WHERE o.market = :gm ORDER BY a.g;
+
 SELECT * FROM market.check_invariants();
 
 -- leave no objects of ours for the next file's DROP EXTENSION to cascade to
+DROP TABLE gtd_accounts;
 DROP FUNCTION differences(int);
 DROP TABLE steps, cases, twins;
 DROP PROCEDURE run_case(int, int);

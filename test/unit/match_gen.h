@@ -151,12 +151,19 @@ gen_cash(void)
  * *initial.  Each account has at most one order; its escrow is exact and
  * its free cash is what is left after escrow.
  */
+/*
+ * gen_big: books of up to 600 accounts on coarse ticks (deep levels), half
+ * of them with no free cash (dust trims); set by the caller.
+ */
+static int	gen_big;
+
 static void
 gen_book(MatchBook *b, int64_t *initial)
 {
-	int32_t		n = (int32_t) (2 + below(5));
-	int32_t		nacc = (int32_t) (1 + below(60));
-	int64_t		tick = ticks[below(4)];
+	int			big = gen_big;
+	int32_t		n = (int32_t) (2 + below(big ? 3 : 5));
+	int32_t		nacc = (int32_t) (1 + below(big ? 600 : 60));
+	int64_t		tick = big ? ticks[below(2)] : ticks[below(4)];
 	int32_t		pct_order = chance(20) ? 100 : (int32_t) (40 + below(61));
 	int64_t		supply = 0;
 	int32_t		mints = (int32_t) below(6);
@@ -274,7 +281,7 @@ gen_book(MatchBook *b, int64_t *initial)
 		b->accounts[a].order = i;
 	}
 	for (i = 0; i < nacc; i++)
-		b->accounts[i].free_cash = gen_cash();
+		b->accounts[i].free_cash = (big && chance(50)) ? 0 : gen_cash();
 	free(owner);
 	free(ids);
 }

@@ -4,10 +4,12 @@
  *	  the auction run on the part of the book a new order can reach gives
  *	  the full auction's result, to the micro-unit, fees included.
  *
- * Each case: a random book (match_gen.h) run through the full auction so
- * that it no longer crosses; some of its orders expired (quantity 0, as
- * the loader gives them); then one new order X from an account with no
- * order.  The full auction runs on the whole book plus X; the incremental
+ * Each case: a random book (match_gen.h; one in ten deep, with many dust
+ * trims) run through the full auction so that it no longer crosses; some
+ * of its orders expired (quantity 0, as the loader gives them); then one
+ * new order X, from an account with no order or, one time in four,
+ * replacing its account's order (out of the book, still in the best
+ * prices, skipped by the windows, as auction_load.c does).  The full auction runs on the whole book plus X; the incremental
  * one on what match_reach() and the window take, with phantom orders
  * where a side goes on, loading deeper whenever a phantom fills, as
  * auction_load.c does.  The two must agree on every execution, fill,
@@ -66,6 +68,9 @@ rest(MatchBook *b)
  * account with no order, or by a new account if every one has one.
  * Returns false if X's escrow cannot be covered.
  */
+static int	has_old;
+static MatchOrder old_order;
+
 static bool
 add_order(MatchBook *b, int64_t tick)
 {
@@ -75,6 +80,22 @@ add_order(MatchBook *b, int64_t tick)
 	MatchOrder *x = &b->orders[b->n_orders];
 	int64_t		held;
 
+	has_old = 0;
+	if (b->n_orders > 0 && chance(25))
+	{
+		int32_t		oi = (int32_t) below(b->n_orders);
+
+		owner = b->orders[oi].account;
+		old_order = b->orders[oi];
+		has_old = 1;
+		/* remove it from the book (the full auction sees it cancelled) */
+		b->orders[oi] = b->orders[b->n_orders - 1];
+		b->accounts[b->orders[oi].account].order = oi;
+		b->n_orders--;
+		b->accounts[owner].order = -1;
+		x = &b->orders[b->n_orders];
+	}
+	else
 	for (i = 0; i < b->n_accounts; i++)
 		if (b->accounts[i].order < 0 && (owner < 0 || chance(30)))
 			owner = i;
@@ -162,6 +183,15 @@ run_incremental(const MatchBook *full, int32_t xi, MatchBook *sub, int32_t *sub_
 
 		if (i == xi)
 			continue;
+		if (o->is_buy && (best_bid[o->outcome] == MATCH_NO_PRICE || o->price > best_bid[o->outcome]))
+			best_bid[o->outcome] = o->price;
+		if (!o->is_buy && (best_ask[o->outcome] == MATCH_NO_PRICE || o->price < best_ask[o->outcome]))
+			best_ask[o->outcome] = o->price;
+	}
+	if (has_old)
+	{
+		const MatchOrder *o = &old_order;
+
 		if (o->is_buy && (best_bid[o->outcome] == MATCH_NO_PRICE || o->price > best_bid[o->outcome]))
 			best_bid[o->outcome] = o->price;
 		if (!o->is_buy && (best_ask[o->outcome] == MATCH_NO_PRICE || o->price < best_ask[o->outcome]))
@@ -407,6 +437,7 @@ main(int argc, char **argv)
 		const char *why;
 		int32_t		e;
 
+		gen_big = i % 10 == 9;	/* one case in ten deep, with many trims */
 		gen_book(&b, &initial);
 		match_run(&b);
 		if (b.overflow)
