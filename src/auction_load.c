@@ -105,11 +105,14 @@ static MarketStatement load_free_cash = {
 	1, {INT8ARRAYOID}
 };
 
-/* Their holdings in the market. */
+/*
+ * Their holdings of the market's outcomes $1: probes of the primary key
+ * (account, outcome), never a scan of the market's holders.
+ */
 static MarketStatement load_account_holdings = {
 	"SELECT account, outcome, quantity, cost FROM market.holdings"
-	" WHERE account = ANY ($2) AND market = $1 AND quantity > 0",
-	2, {INT8OID, INT8ARRAYOID}
+	" WHERE account = ANY ($2) AND outcome = ANY ($1) AND quantity > 0",
+	2, {INT8ARRAYOID, INT8ARRAYOID}
 };
 
 /* The first window read of a side; it grows fourfold as needed. */
@@ -230,13 +233,16 @@ finish_book(Auction *au, bool whole_book, bool holdings)
 	else
 	{
 		Datum	   *ids = palloc(sizeof(Datum) * (n + 1));
+		Datum	   *outcomes = palloc(sizeof(Datum) * au->n_outcomes);
 		Datum		values[2];
 		int			k = 0;
 
 		for (i = 0; i < (uint64) n; i++)
 			if (b->accounts[i].id > 0)	/* not a phantom's */
 				ids[k++] = Int64GetDatum(b->accounts[i].id);
-		values[0] = Int64GetDatum(au->market);
+		for (i = 0; i < (uint64) au->n_outcomes; i++)
+			outcomes[i] = Int64GetDatum(au->outcome_ids[i]);
+		values[0] = market_int8_array(outcomes, NULL, au->n_outcomes);
 		values[1] = market_int8_array(ids, NULL, k);
 		rows = market_exec(&load_account_holdings, values, NULL, SPI_OK_SELECT);
 	}
