@@ -101,9 +101,13 @@ CREATE TABLE market.journal (
 	order_id	bigint,
 	execution	bigint,
 	created_at	timestamptz NOT NULL DEFAULT pg_catalog.now(),
-	PRIMARY KEY (transfer, account)
+	-- one entry per account and transfer; also each account's entries in
+	-- order, which the balance checks probe (its last one, the one before
+	-- a new entry).  The only index: a second one, (transfer, account),
+	-- would cost every entry a write and serves no query, and the planner
+	-- would scan it backwards for an account's last entry.
+	CONSTRAINT journal_account_transfer PRIMARY KEY (account, transfer)
 );
-CREATE INDEX journal_account_transfer ON market.journal (account, transfer);
 COMMENT ON TABLE market.journal IS
 	'double-entry journal: one entry per account a transfer touches; append-only; amounts in micro-units';
 
@@ -1789,6 +1793,19 @@ GRANT EXECUTE ON FUNCTION market.quote_distribution(bigint, numeric, numeric),
 
 COMMENT ON COLUMN market.markets.final_value IS
 	'a distribution market''s reported final value, micro-units (NULL for other kinds and until resolved)';
+
+------------------------------------------------------------------------------
+-- The write path (issue 11): room for updates
+------------------------------------------------------------------------------
+
+-- Holdings and positions are updated at every fill of their account in
+-- their market and once more at settlement, always in columns no index
+-- covers: with room on the page each update is HOT (no index entries, the
+-- page pruned in passing).  Filled to the brim, as by default, each one
+-- moved to another page with new entries in both of their indexes;
+-- settle() of 100,000 positions took a third longer.
+ALTER TABLE market.holdings SET (fillfactor = 50);
+ALTER TABLE market.positions SET (fillfactor = 50);
 
 ------------------------------------------------------------------------------
 -- Security: nothing for PUBLIC, reads for the roles, changes only through

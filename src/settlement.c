@@ -19,7 +19,14 @@
  * finalized on the way.
  *
  * Locks: the market's freeze lock (settlements of one market one at a
- * time), then the accounts paid, in one statement in id order.
+ * time), then the accounts paid, in one statement in id order.  Only the
+ * accounts that receive cash are locked: a position paid nothing changes
+ * no account row, and its holdings, position and settlement rows belong to
+ * this market, which the freeze lock holds.
+ *
+ * Set-based: one statement reads the rows due, one locks the accounts
+ * paid, one writes the transfer and one the rest (settlements, holdings,
+ * positions, balances), whatever the number of positions.
  */
 #include "postgres.h"
 
@@ -38,14 +45,19 @@
 #include "pools.h"
 #include "spi_plans.h"
 
-/* The unpaid rows to pay, with their accounts locked, in id order. */
+/* The unpaid rows to pay, in account id order (the freeze lock holds them). */
 static MarketStatement due = {
-	"SELECT s.account, s.amount, s.cost, s.kind, a.balance, a.owner::pg_catalog.oid"
-	"  FROM market.settlements s JOIN market.accounts a ON a.id = s.account"
+	"SELECT s.account, s.amount, s.cost"
+	"  FROM market.settlements s"
 	" WHERE s.market = $1 AND s.paid_at IS NULL AND ($2 IS NULL OR s.account = $2)"
-	" ORDER BY s.account LIMIT $3"
-	" FOR UPDATE OF a",
+	" ORDER BY s.account LIMIT $3",
 	3, {INT8OID, INT8OID, INT8OID}
+};
+
+/* The accounts paid (ids sorted), locked in id order, with their balances. */
+static MarketStatement lock_paid = {
+	"SELECT id, balance FROM market.accounts WHERE id = ANY ($1) ORDER BY id FOR UPDATE",
+	1, {INT8ARRAYOID}
 };
 
 static MarketStatement any_row = {
@@ -63,35 +75,48 @@ static MarketStatement lock_collateral = {
 	1, {INT8OID}
 };
 
+/*
+ * The arrays come in as set-returning functions of the SELECT list, which
+ * stream their rows in step; in FROM (ROWS FROM) each would first be
+ * stored whole in a tuplestore of its own, on disk past work_mem.
+ */
 static MarketStatement pay = {
-	"WITH paid AS ("
+	"WITH due AS NOT MATERIALIZED ("
+	"  SELECT pg_catalog.unnest($3::pg_catalog.int8[]) AS account,"
+	"         pg_catalog.unnest($4::pg_catalog.int8[]) AS amount,"
+	"         pg_catalog.unnest($5::pg_catalog.int8[]) AS cost),"
+	" paid AS ("
 	"  UPDATE market.settlements s SET paid_at = pg_catalog.now(), transfer = $2"
-	"    FROM pg_catalog.unnest($3::pg_catalog.int8[]) AS u(account)"
+	"    FROM due u"
 	"   WHERE s.market = $1 AND s.account = u.account),"
 	" emptied AS ("
 	"  UPDATE market.holdings h SET quantity = 0, cost = 0"
-	"    FROM pg_catalog.unnest($3::pg_catalog.int8[]) AS u(account)"
+	"    FROM due u"
 	"   WHERE h.market = $1 AND h.account = u.account AND h.quantity > 0),"
 	" closed AS ("
-	"  INSERT INTO market.positions AS p (account, market, realized, payout, settled_at)"
+	"  UPDATE market.positions p"
+	"     SET realized = p.realized + (u.amount - u.cost), payout = u.amount,"
+	"         settled_at = pg_catalog.now(), updated_at = pg_catalog.now()"
+	"    FROM due u"
+	"   WHERE p.account = u.account AND p.market = $1"
+	"  RETURNING p.account),"
+	/* a position has its row since its first fill; this is for any without */
+	" opened AS ("
+	"  INSERT INTO market.positions (account, market, realized, payout, settled_at)"
 	"  SELECT u.account, $1, u.amount - u.cost, u.amount, pg_catalog.now()"
-	"    FROM ROWS FROM (pg_catalog.unnest($3::pg_catalog.int8[]), pg_catalog.unnest($4::pg_catalog.int8[]),"
-	"                    pg_catalog.unnest($5::pg_catalog.int8[])) AS u(account, amount, cost)"
-	"  ON CONFLICT (account, market) DO UPDATE"
-	"     SET realized = p.realized + EXCLUDED.realized, payout = EXCLUDED.payout,"
-	"         settled_at = EXCLUDED.settled_at, updated_at = pg_catalog.now())"
+	"    FROM due u"
+	"   WHERE NOT EXISTS (SELECT FROM closed c WHERE c.account = u.account))"
 	" UPDATE market.accounts a SET balance = u.balance"
-	"   FROM ROWS FROM (pg_catalog.unnest($6::pg_catalog.int8[]), pg_catalog.unnest($7::pg_catalog.int8[]))"
-	"        AS u(id, balance)"
+	"   FROM (SELECT pg_catalog.unnest($6::pg_catalog.int8[]) AS id,"
+	"                pg_catalog.unnest($7::pg_catalog.int8[]) AS balance) u"
 	"  WHERE a.id = u.id",
 	7, {INT8OID, INT8OID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID}
 };
 
 static MarketStatement journal = {
 	"INSERT INTO market.journal (transfer, account, amount, balance_after, kind, market)"
-	" SELECT $1, u.account, u.amount, u.balance_after, $3, $2"
-	"   FROM ROWS FROM (pg_catalog.unnest($4::pg_catalog.int8[]), pg_catalog.unnest($5::pg_catalog.int8[]),"
-	"                   pg_catalog.unnest($6::pg_catalog.int8[])) AS u(account, amount, balance_after)",
+	" SELECT $1, pg_catalog.unnest($4::pg_catalog.int8[]), pg_catalog.unnest($5::pg_catalog.int8[]),"
+	"        pg_catalog.unnest($6::pg_catalog.int8[]), $3, $2",
 	6, {INT8OID, INT8OID, TEXTOID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID}
 };
 
@@ -118,7 +143,6 @@ market_settle(PG_FUNCTION_ARGS)
 	Datum	   *accounts,
 			   *amounts,
 			   *costs,
-			   *balances,
 			   *j_accounts,
 			   *j_amounts,
 			   *j_after;
@@ -195,7 +219,7 @@ market_settle(PG_FUNCTION_ARGS)
 	values[1] = Int64GetDatum(account);
 	nulls[1] = everyone ? 'n' : ' ';
 	values[2] = Int64GetDatum(limit);
-	n = market_exec_locking(&due, values, nulls, SPI_OK_SELECT, m.number);
+	n = market_exec(&due, values, nulls, SPI_OK_SELECT);
 	nulls[1] = ' ';
 	if (n == 0)
 	{
@@ -221,7 +245,6 @@ market_settle(PG_FUNCTION_ARGS)
 	accounts = palloc(sizeof(Datum) * n);
 	amounts = palloc(sizeof(Datum) * n);
 	costs = palloc(sizeof(Datum) * n);
-	balances = palloc(sizeof(Datum) * n);
 	j_accounts = palloc(sizeof(Datum) * (n + 1));
 	j_amounts = palloc(sizeof(Datum) * (n + 1));
 	j_after = palloc(sizeof(Datum) * (n + 1));
@@ -229,22 +252,15 @@ market_settle(PG_FUNCTION_ARGS)
 	{
 		int64		id = market_get_int64(i, 1, &isnull);
 		int64		amount = market_get_int64(i, 2, &isnull);
-		int64		balance;
-
-		if (pg_add_s64_overflow(market_get_int64(i, 5, &isnull), amount, &balance))
-			market_out_of_range(psprintf("the balance of account " INT64_FORMAT " after its payout",
-										 id));
 
 		accounts[i] = Int64GetDatum(id);
 		amounts[i] = Int64GetDatum(amount);
 		costs[i] = Int64GetDatum(market_get_int64(i, 3, &isnull));
-		balances[i] = Int64GetDatum(balance);
 		total = market_add_micros(total, amount, "the total paid by a settlement");
 		if (amount > 0)
 		{
 			j_accounts[nj] = Int64GetDatum(id);
 			j_amounts[nj] = Int64GetDatum(amount);
-			j_after[nj] = Int64GetDatum(balance);
 			nj++;
 		}
 		{
@@ -254,6 +270,28 @@ market_settle(PG_FUNCTION_ARGS)
 			row[0] = Int64GetDatum(id);
 			row[1] = NumericGetDatum(market_micros_to_numeric(amount));
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, row, rownulls);
+		}
+	}
+
+	/* lock the accounts paid (already in id order) and read their balances */
+	if (nj > 0)
+	{
+		values[0] = market_int8_array(j_accounts, NULL, nj);
+		if (market_exec_locking(&lock_paid, values, NULL, SPI_OK_SELECT, m.number) != (uint64) nj)
+			elog(ERROR, "an account paid by the settlement of market %d is missing", m.number);
+		for (i = 0; i < (uint64) nj; i++)
+		{
+			int64		id = market_get_int64(i, 1, &isnull);
+			int64		balance;
+
+			if (id != DatumGetInt64(j_accounts[i]))
+				elog(ERROR, "the accounts paid by the settlement of market %d are out of order",
+					 m.number);
+			if (pg_add_s64_overflow(market_get_int64(i, 2, &isnull),
+									DatumGetInt64(j_amounts[i]), &balance))
+				market_out_of_range(psprintf("the balance of account " INT64_FORMAT " after its payout",
+											 id));
+			j_after[i] = Int64GetDatum(balance);
 		}
 	}
 
