@@ -35,14 +35,22 @@
 #include "positions.h"
 #include "spi_plans.h"
 
+/*
+ * Every statement reads its rows from parallel arrays.  The unnests are in
+ * the SELECT list, which streams them in step; in FROM (ROWS FROM) each
+ * array would first be stored whole in a tuplestore of its own, on disk
+ * past work_mem.
+ */
 static MarketStatement insert_executions = {
 	"INSERT INTO market.executions (id, market, kind, outcome, quantity, sets, bids, surplus)"
 	" SELECT u.id, $1, u.kind, NULLIF(u.outcome, 0), u.quantity * 0.000001, u.sets,"
 	"        u.bids * 0.000001, (u.bids - u.sets * 1000000::pg_catalog.int8) * 0.000001"
-	"   FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.int8[]), pg_catalog.unnest($3::pg_catalog.text[]),"
-	"                   pg_catalog.unnest($4::pg_catalog.int4[]), pg_catalog.unnest($5::pg_catalog.int8[]),"
-	"                   pg_catalog.unnest($6::pg_catalog.int4[]), pg_catalog.unnest($7::pg_catalog.int8[]))"
-	"        AS u(id, kind, outcome, quantity, sets, bids)"
+	"   FROM (SELECT pg_catalog.unnest($2::pg_catalog.int8[]) AS id,"
+	"                pg_catalog.unnest($3::pg_catalog.text[]) AS kind,"
+	"                pg_catalog.unnest($4::pg_catalog.int4[]) AS outcome,"
+	"                pg_catalog.unnest($5::pg_catalog.int8[]) AS quantity,"
+	"                pg_catalog.unnest($6::pg_catalog.int4[]) AS sets,"
+	"                pg_catalog.unnest($7::pg_catalog.int8[]) AS bids) u"
 	" RETURNING id, market, kind, outcome, quantity, sets, bids, surplus, created_at",
 	7, {INT8OID, INT8ARRAYOID, TEXTARRAYOID, INT4ARRAYOID, INT8ARRAYOID, INT4ARRAYOID, INT8ARRAYOID}
 };
@@ -50,29 +58,23 @@ static MarketStatement insert_executions = {
 static MarketStatement insert_fills = {
 	"INSERT INTO market.fills (execution, order_id, account, market, outcome, side, quantity, price, paid,"
 	"                          fee, creator_fee)"
-	" SELECT u.execution, u.order_id, u.account, $1, u.outcome,"
-	"        CASE WHEN u.buy THEN 'buy' ELSE 'sell' END, u.quantity, u.price, u.paid, u.fee, u.creator_fee"
-	"   FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.int8[]), pg_catalog.unnest($3::pg_catalog.int8[]),"
-	"                   pg_catalog.unnest($4::pg_catalog.int8[]), pg_catalog.unnest($5::pg_catalog.int8[]),"
-	"                   pg_catalog.unnest($6::pg_catalog.bool[]), pg_catalog.unnest($7::pg_catalog.int8[]),"
-	"                   pg_catalog.unnest($8::pg_catalog.int8[]), pg_catalog.unnest($9::pg_catalog.int8[]),"
-	"                   pg_catalog.unnest($10::pg_catalog.int8[]), pg_catalog.unnest($11::pg_catalog.int8[]))"
-	"        AS u(execution, order_id, account, outcome, buy, quantity, price, paid, fee, creator_fee)",
-	11, {INT8OID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, BOOLARRAYOID,
+	" SELECT pg_catalog.unnest($2::pg_catalog.int8[]), pg_catalog.unnest($3::pg_catalog.int8[]),"
+	"        pg_catalog.unnest($4::pg_catalog.int8[]), $1, pg_catalog.unnest($5::pg_catalog.int8[]),"
+	"        pg_catalog.unnest($6::pg_catalog.text[]), pg_catalog.unnest($7::pg_catalog.int8[]),"
+	"        pg_catalog.unnest($8::pg_catalog.int8[]), pg_catalog.unnest($9::pg_catalog.int8[]),"
+	"        pg_catalog.unnest($10::pg_catalog.int8[]), pg_catalog.unnest($11::pg_catalog.int8[])",
+	11, {INT8OID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, TEXTARRAYOID,
 		INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID}
 };
 
 /* The same on a 0.1 catalog, whose fills have no fee columns (and no fees). */
 static MarketStatement insert_fills_01 = {
 	"INSERT INTO market.fills (execution, order_id, account, market, outcome, side, quantity, price, paid)"
-	" SELECT u.execution, u.order_id, u.account, $1, u.outcome,"
-	"        CASE WHEN u.buy THEN 'buy' ELSE 'sell' END, u.quantity, u.price, u.paid"
-	"   FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.int8[]), pg_catalog.unnest($3::pg_catalog.int8[]),"
-	"                   pg_catalog.unnest($4::pg_catalog.int8[]), pg_catalog.unnest($5::pg_catalog.int8[]),"
-	"                   pg_catalog.unnest($6::pg_catalog.bool[]), pg_catalog.unnest($7::pg_catalog.int8[]),"
-	"                   pg_catalog.unnest($8::pg_catalog.int8[]), pg_catalog.unnest($9::pg_catalog.int8[]))"
-	"        AS u(execution, order_id, account, outcome, buy, quantity, price, paid)",
-	9, {INT8OID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, BOOLARRAYOID,
+	" SELECT pg_catalog.unnest($2::pg_catalog.int8[]), pg_catalog.unnest($3::pg_catalog.int8[]),"
+	"        pg_catalog.unnest($4::pg_catalog.int8[]), $1, pg_catalog.unnest($5::pg_catalog.int8[]),"
+	"        pg_catalog.unnest($6::pg_catalog.text[]), pg_catalog.unnest($7::pg_catalog.int8[]),"
+	"        pg_catalog.unnest($8::pg_catalog.int8[]), pg_catalog.unnest($9::pg_catalog.int8[])",
+	9, {INT8OID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, TEXTARRAYOID,
 		INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID}
 };
 
@@ -82,28 +84,25 @@ static MarketStatement update_orders = {
 	"                     WHEN u.trimmed > 0 THEN 'cancelled' ELSE 'filled' END,"
 	"       cancel_reason = CASE WHEN u.quantity = 0 AND u.trimmed > 0 THEN 'dust' END,"
 	"       closed_at = CASE WHEN u.quantity = 0 THEN pg_catalog.now() END"
-	"  FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int8[]), pg_catalog.unnest($2::pg_catalog.int8[]),"
-	"                  pg_catalog.unnest($3::pg_catalog.int8[]), pg_catalog.unnest($4::pg_catalog.int8[]))"
-	"       AS u(id, quantity, escrow, trimmed)"
+	"  FROM (SELECT pg_catalog.unnest($1::pg_catalog.int8[]) AS id,"
+	"               pg_catalog.unnest($2::pg_catalog.int8[]) AS quantity,"
+	"               pg_catalog.unnest($3::pg_catalog.int8[]) AS escrow,"
+	"               pg_catalog.unnest($4::pg_catalog.int8[]) AS trimmed) u"
 	" WHERE o.id = u.id",
 	4, {INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID}
 };
 
 static MarketStatement upsert_holdings = {
 	"INSERT INTO market.holdings AS h (account, outcome, market, quantity, cost)"
-	" SELECT u.account, u.outcome, $1, u.quantity, u.cost"
-	"   FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.int8[]), pg_catalog.unnest($3::pg_catalog.int8[]),"
-	"                   pg_catalog.unnest($4::pg_catalog.int8[]), pg_catalog.unnest($5::pg_catalog.int8[]))"
-	"        AS u(account, outcome, quantity, cost)"
+	" SELECT pg_catalog.unnest($2::pg_catalog.int8[]), pg_catalog.unnest($3::pg_catalog.int8[]), $1,"
+	"        pg_catalog.unnest($4::pg_catalog.int8[]), pg_catalog.unnest($5::pg_catalog.int8[])"
 	" ON CONFLICT (account, outcome) DO UPDATE SET quantity = EXCLUDED.quantity, cost = EXCLUDED.cost",
 	5, {INT8OID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID}
 };
 
 static MarketStatement upsert_positions = {
 	"INSERT INTO market.positions AS p (account, market, realized)"
-	" SELECT u.account, $1, u.realized"
-	"   FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.int8[]), pg_catalog.unnest($3::pg_catalog.int8[]))"
-	"        AS u(account, realized)"
+	" SELECT pg_catalog.unnest($2::pg_catalog.int8[]), $1, pg_catalog.unnest($3::pg_catalog.int8[])"
 	" ON CONFLICT (account, market) DO UPDATE"
 	"   SET realized = p.realized + EXCLUDED.realized, updated_at = pg_catalog.now()",
 	3, {INT8OID, INT8ARRAYOID, INT8ARRAYOID}
@@ -111,17 +110,17 @@ static MarketStatement upsert_positions = {
 
 static MarketStatement set_last_prices = {
 	"UPDATE market.outcomes o SET last_price = u.price"
-	"  FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int8[]), pg_catalog.unnest($2::pg_catalog.int8[]))"
-	"       AS u(id, price)"
+	"  FROM (SELECT pg_catalog.unnest($1::pg_catalog.int8[]) AS id,"
+	"               pg_catalog.unnest($2::pg_catalog.int8[]) AS price) u"
 	" WHERE o.id = u.id",
 	2, {INT8ARRAYOID, INT8ARRAYOID}
 };
 
 static MarketStatement update_accounts = {
 	"UPDATE market.accounts a SET balance = u.balance, locked = u.locked"
-	"  FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int8[]), pg_catalog.unnest($2::pg_catalog.int8[]),"
-	"                  pg_catalog.unnest($3::pg_catalog.int8[]))"
-	"       AS u(id, balance, locked)"
+	"  FROM (SELECT pg_catalog.unnest($1::pg_catalog.int8[]) AS id,"
+	"               pg_catalog.unnest($2::pg_catalog.int8[]) AS balance,"
+	"               pg_catalog.unnest($3::pg_catalog.int8[]) AS locked) u"
 	" WHERE a.id = u.id",
 	3, {INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID}
 };
@@ -131,10 +130,12 @@ static MarketStatement insert_journal = {
 	"INSERT INTO market.journal (transfer, account, amount, balance_after, kind, market, execution)"
 	" SELECT u.transfer, u.account, u.amount,"
 	"        CASE WHEN u.account = 2 THEN NULL ELSE u.balance_after END, u.kind, $1, u.execution"
-	"   FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.int8[]), pg_catalog.unnest($3::pg_catalog.int8[]),"
-	"                   pg_catalog.unnest($4::pg_catalog.int8[]), pg_catalog.unnest($5::pg_catalog.int8[]),"
-	"                   pg_catalog.unnest($6::pg_catalog.text[]), pg_catalog.unnest($7::pg_catalog.int8[]))"
-	"        AS u(transfer, account, amount, balance_after, kind, execution)",
+	"   FROM (SELECT pg_catalog.unnest($2::pg_catalog.int8[]) AS transfer,"
+	"                pg_catalog.unnest($3::pg_catalog.int8[]) AS account,"
+	"                pg_catalog.unnest($4::pg_catalog.int8[]) AS amount,"
+	"                pg_catalog.unnest($5::pg_catalog.int8[]) AS balance_after,"
+	"                pg_catalog.unnest($6::pg_catalog.text[]) AS kind,"
+	"                pg_catalog.unnest($7::pg_catalog.int8[]) AS execution) u",
 	7, {INT8OID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, TEXTARRAYOID, INT8ARRAYOID}
 };
 
@@ -163,7 +164,7 @@ auction_write(Auction *au, Tuplestorestate *out, TupleDesc outdesc,
 {
 	MatchBook  *b = &au->book;
 	Column		x_id = {0}, x_kind = {0}, x_outcome = {0}, x_qty = {0}, x_sets = {0}, x_bids = {0};
-	Column		f_exec = {0}, f_order = {0}, f_account = {0}, f_outcome = {0}, f_buy = {0},
+	Column		f_exec = {0}, f_order = {0}, f_account = {0}, f_outcome = {0}, f_side = {0},
 				f_qty = {0}, f_price = {0}, f_paid = {0}, f_fee = {0}, f_cfee = {0};
 	Column		o_id = {0}, o_qty = {0}, o_escrow = {0}, o_trim = {0};
 	Column		h_account = {0}, h_outcome = {0}, h_qty = {0};
@@ -233,7 +234,7 @@ auction_write(Auction *au, Tuplestorestate *out, TupleDesc outdesc,
 			column_push(&f_order, Int64GetDatum(o->id));
 			column_push(&f_account, Int64GetDatum(b->accounts[o->account].id));
 			column_push(&f_outcome, Int64GetDatum(au->outcome_ids[o->outcome]));
-			column_push(&f_buy, BoolGetDatum(o->is_buy));
+			column_push(&f_side, CStringGetTextDatum(o->is_buy ? "buy" : "sell"));
 			column_push(&f_qty, Int64GetDatum(f->quantity));
 			column_push(&f_price, Int64GetDatum(o->is_buy ? per_unit : MICROS_PER_UNIT - per_unit));
 			column_push(&f_paid, Int64GetDatum(f->paid));
@@ -440,7 +441,7 @@ auction_write(Auction *au, Tuplestorestate *out, TupleDesc outdesc,
 	values[2] = column_array(&f_order, INT8OID);
 	values[3] = column_array(&f_account, INT8OID);
 	values[4] = column_array(&f_outcome, INT8OID);
-	values[5] = column_array(&f_buy, BOOLOID);
+	values[5] = column_array(&f_side, TEXTOID);
 	values[6] = column_array(&f_qty, INT8OID);
 	values[7] = column_array(&f_price, INT8OID);
 	values[8] = column_array(&f_paid, INT8OID);
