@@ -239,6 +239,45 @@ RESET SESSION AUTHORIZATION;
 SELECT a.g, o.status, o.cancel_reason FROM market.orders o JOIN gtd_accounts a ON a.id = o.account
  WHERE o.market = :gm ORDER BY a.g;
 
+-- The placement path of an auto_execute market, as the traders who use
+-- it, each call committed: the order is checked against the placer's
+-- locked row after the auction's lock (MK001, nothing changed), a retry
+-- under the same idempotency key returns the first order and matches
+-- nothing twice, another request under it is MK002, and replace_order
+-- matches the new order and cancels the old one.  (h2's first contract
+-- goes to g3's remaining YES ask at 0.55 in a merge: 0.40 + 0.55 <= 1.)
+CREATE ROLE cont_h1 LOGIN IN ROLE market_trader;
+CREATE ROLE cont_h2 LOGIN IN ROLE market_trader;
+SET SESSION AUTHORIZATION cont_operator;
+SELECT market.deposit(market.create_account('h1', 'cont_h1'), 10) AS h1_cash,
+	   market.deposit(market.create_account('h2', 'cont_h2'), 10) AS h2_cash;
+RESET SESSION AUTHORIZATION;
+SELECT id AS h1 FROM market.accounts WHERE label = 'h1' \gset
+SELECT id AS h2 FROM market.accounts WHERE label = 'h2' \gset
+SET SESSION AUTHORIZATION cont_h2;
+SELECT market.place_order(:h2, market.outcome_id(:gm, 2), 'sell', 6, 0.40) > 0 AS placed;
+RESET SESSION AUTHORIZATION;
+SET SESSION AUTHORIZATION cont_h1;
+\set VERBOSITY sqlstate
+SELECT market.place_order(:h1, market.outcome_id(:gm, 2), 'buy', 30, 0.45);
+\set VERBOSITY default
+SELECT market.place_order(:h1, market.outcome_id(:gm, 2), 'buy', 4, 0.45, idempotency_key => 'k1') AS first \gset
+SELECT market.place_order(:h1, market.outcome_id(:gm, 2), 'buy', 4, 0.45, idempotency_key => 'k1') = :first AS same_order;
+\set VERBOSITY sqlstate
+SELECT market.place_order(:h1, market.outcome_id(:gm, 2), 'buy', 3, 0.45, idempotency_key => 'k1');
+SELECT market.replace_order(:h1, market.outcome_id(:gm, 2), 'buy', 1, 0.40);
+\set VERBOSITY default
+SELECT market.place_order(:h1, market.outcome_id(:gm, 2), 'buy', 1, 0.10) > 0 AS resting;
+SELECT market.replace_order(:h1, market.outcome_id(:gm, 2), 'buy', 1, 0.40) > 0 AS replaced;
+RESET SESSION AUTHORIZATION;
+SELECT a.label, o.side, o.price * 0.000001 AS price, o.original * 0.000001 AS original,
+	   o.quantity * 0.000001 AS open, o.status, o.cancel_reason,
+	   (SELECT sum(f.quantity) * 0.000001 FROM market.fills f WHERE f.order_id = o.id) AS filled
+  FROM market.orders o JOIN market.accounts a ON a.id = o.account
+ WHERE o.market = :gm AND a.label IN ('h1', 'h2') ORDER BY o.id;
+SELECT label, balance * 0.000001 AS balance, locked * 0.000001 AS locked
+  FROM market.accounts WHERE label IN ('h1', 'h2') ORDER BY label;
+
 SELECT * FROM market.check_invariants();
 
 -- leave no objects of ours for the next file's DROP EXTENSION to cascade to
